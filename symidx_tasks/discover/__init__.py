@@ -1,0 +1,48 @@
+"""Discovery: the repo's files and packages, computed when doit loads the tasks.
+
+It must stay cheap (a file listing and manifest reads, no parsing of sources):
+`doit list` and every no-op re-run pay for it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import IndexConfig
+from ..records import Package
+from .classify import FileEntry, classify
+from .packages import assign_files, find_packages
+from .walk import DEFAULT_EXCLUDED_DIRS, list_files
+
+# The result key of the files that no package owns (they are still indexed).
+# Package keys are repo paths, which never start with "@" at the top level of
+# a sane monorepo; discovery refuses a package there rather than collide.
+UNOWNED_KEY = "@unowned"
+
+
+@dataclass
+class Unit:
+    """One package task's input: a package (or the unowned files) and its files."""
+
+    key: str
+    package: Package | None
+    files: list[FileEntry]
+
+
+@dataclass
+class Discovery:
+    units: list[Unit]
+    file_count: int
+
+
+def discover(root: str | Path, config: IndexConfig) -> Discovery:
+    root = Path(root)
+    files = list_files(root, DEFAULT_EXCLUDED_DIRS | set(config.exclude_dirs))
+    if config.exclude_extensions:
+        files = [f for f in files if not f.lower().endswith(config.exclude_extensions)]
+    packages = [p for p in find_packages(root, files, config) if p.path != UNOWNED_KEY]
+    owned, unowned = assign_files((p.path for p in packages), files)
+    units = [Unit(p.path, p, classify(owned[p.path], p, config)) for p in packages]
+    if unowned:
+        units.append(Unit(UNOWNED_KEY, None, classify(unowned, None, config)))
+    return Discovery(units, len(files))

@@ -1,0 +1,124 @@
+"""Per-package symbol extraction: the action each package task runs.
+
+``extract_package`` takes plain data only (strings, lists, dicts), so a task
+pickles under fork, spawn and forkserver alike, and it never raises for bad
+input: every problem becomes a file status plus a warning in the result.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+from typing import Any, Iterable
+
+from .. import result as result_file
+from .source import extract_source
+
+EXTRACTOR_VERSION = "1"
+
+# A file whose average line is this long is minified or generated, not source
+# a person wrote; parsing one costs seconds and hundreds of MB for no API.
+MINIFIED_MEAN_LINE = 1000
+_SNIFF = 8192
+
+
+def extract_package(
+    root: str,
+    key: str,
+    package: dict[str, Any] | None,
+    files: Iterable[tuple[str, str | None, str | None]],
+    max_file_size: int,
+    out: str,
+) -> None:
+    """Parse one package's files and write its result file atomically."""
+    root_path = Path(root)
+    warnings: list[dict[str, Any]] = []
+    if package is not None:
+        warnings += [{"file": None, "message": w} for w in package.get("warnings", [])]
+    file_records, symbols = [], []
+    for path, language, skip in files:
+        record, file_symbols = extract_file(root_path, path, language, skip, max_file_size)
+        file_records.append(record)
+        symbols += file_symbols
+        if record.pop("warn", False):
+            warnings.append({"file": path, "message": record["note"]})
+    result = {
+        "format": result_file.FORMAT_VERSION,
+        "extractor": EXTRACTOR_VERSION,
+        "key": key,
+        "package": package,
+        "files": sorted(file_records, key=lambda r: r["path"]),
+        "symbols": symbols,  # already in file, then line order
+        "warnings": sorted(warnings, key=lambda w: (w["file"] or "", w["message"])),
+    }
+    result_file.write_atomic(out, result_file.encode(result))
+
+
+def extract_file(
+    root: Path, path: str, language: str | None, skip: str | None, max_file_size: int
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """One file's record for the files table and its symbols (as result dicts)."""
+    record: dict[str, Any] = {
+        "path": path, "language": language, "size": None, "sha256": None,
+        "status": "listed", "note": None,
+    }
+
+    def problem(status: str, note: str) -> tuple[dict[str, Any], list]:
+        record.update(status=status, note=note, warn=True)
+        return record, []
+
+    full = root / path
+    try:
+        st = os.lstat(full)
+    except FileNotFoundError:
+        return problem("error", "file vanished before it could be read")
+    except OSError as exc:
+        return problem("error", f"cannot stat: {exc.strerror}")
+    if not stat.S_ISREG(st.st_mode):
+        return problem("error", "no longer a regular file")
+    try:
+        data = full.read_bytes()
+    except OSError as exc:
+        return problem("error", f"cannot read: {exc.strerror}")
+    record["size"] = len(data)
+    record["sha256"] = hashlib.sha256(data).hexdigest()
+    if language is None:
+        return record, []
+    if skip is not None:
+        record.update(status="skipped", note=skip)
+        return record, []
+    if len(data) > max_file_size:
+        return problem("skipped", f"larger than max_file_size ({len(data)} > {max_file_size} bytes), not parsed")
+    head = data[:_SNIFF]
+    if b"\0" in head:
+        return problem("skipped", "binary content (NUL bytes), not parsed")
+    if _looks_minified(data):
+        return problem("skipped", "minified or generated (very long lines), not parsed")
+    notes = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # tree-sitter truncates identifiers at invalid bytes; re-encoding with
+        # U+FFFD keeps byte offsets meaningful and names whole.
+        data = data.decode("utf-8", "replace").encode("utf-8")
+        notes.append(f"not UTF-8 (invalid byte at offset {exc.start}); decoded with replacement characters")
+    try:
+        parsed = extract_source(language, data)
+    except Exception as exc:  # a grammar or extractor bug must not lose the package
+        return problem("error", f"{language} extraction failed: {type(exc).__name__}: {exc}")
+    record["status"] = "parsed"
+    if parsed.has_error:
+        record["status"] = "partial"
+        notes.append("syntax errors; symbols outside the broken regions were kept")
+    if notes:
+        record.update(note="; ".join(notes), warn=True)
+    return record, [s.to_json(path) for s in parsed.symbols]
+
+
+def _looks_minified(data: bytes) -> bool:
+    if len(data) < 20_000:
+        return False
+    return len(data) / (data.count(b"\n") + 1) > MINIFIED_MEAN_LINE

@@ -1,0 +1,93 @@
+"""The plain records that flow from discovery through extraction into the store.
+
+They are dataclasses of strings, ints and tuples so that they pickle under any
+multiprocessing start method and serialise to JSON deterministically.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str | None = None
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """One public symbol, as an extractor reports it (file path is added later)."""
+
+    name: str
+    kind: str
+    line: int  # 1-based
+    end_line: int  # 1-based, inclusive
+    signature: str  # one line, as written
+    parameters: tuple[Param, ...] = ()
+    return_type: str | None = None
+    parent: str | None = None  # name of the enclosing symbol (class, impl type, ...)
+    visibility: str = "public"  # as the language spells it: public, export, pub, ...
+
+    def to_json(self, file_path: str) -> dict[str, Any]:
+        return {
+            "file": file_path,
+            "name": self.name,
+            "kind": self.kind,
+            "line": self.line,
+            "end_line": self.end_line,
+            "signature": self.signature,
+            "parameters": [[p.name, p.type] for p in self.parameters],
+            "return_type": self.return_type,
+            "parent": self.parent,
+            "visibility": self.visibility,
+        }
+
+
+@dataclass(frozen=True)
+class Dependency:
+    name: str  # as written in the manifest
+    dep_kind: str = "runtime"  # runtime, dev, peer, optional, optional:<extra>, build, test, ...
+    version_req: str | None = None
+    # Ecosystem-normalised name that another package's ``match_key`` must equal
+    # for this dependency to be internal (e.g. "python:my-lib", "go:example.com/x").
+    match_key: str = ""
+    metadata: tuple[tuple[str, str], ...] = ()  # e.g. (("indirect", "true"),)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "dep_kind": self.dep_kind,
+            "version_req": self.version_req,
+            "match_key": self.match_key,
+            "metadata": dict(self.metadata),
+        }
+
+
+@dataclass
+class Package:
+    """A package found by a manifest (or a custom discovery rule)."""
+
+    path: str  # posix path relative to the repo root; "." for the root
+    name: str
+    kind: str  # npm, cargo, go, python, maven, gradle, perl, ruby, custom
+    version: str | None = None
+    description: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    dependencies: list[Dependency] = field(default_factory=list)
+    match_key: str = ""  # see Dependency.match_key
+    # Every file the record was read from: its own manifests first, then the
+    # workspace files it inherits from. All of them are file_dep of its task.
+    manifests: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # None = every language symidx knows; custom rules may narrow it.
+    languages: tuple[str, ...] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["dependencies"] = sorted(
+            (d.to_json() for d in self.dependencies),
+            key=lambda d: (d["name"], d["dep_kind"], d["version_req"] or ""),
+        )
+        data["languages"] = list(self.languages) if self.languages is not None else None
+        return data

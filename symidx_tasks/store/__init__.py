@@ -1,0 +1,1 @@
+"""The SQLite store: schema, the merge (the one writer) and the read API."""

@@ -1,0 +1,84 @@
+"""Opening the index database: schema creation, version check, pragmas."""
+from __future__ import annotations
+
+import sqlite3
+from importlib.resources import files
+from pathlib import Path
+
+# Bump when schema.sql changes: an index of another version is rebuilt from
+# the result files by the next merge, and refused by readers with a message.
+SCHEMA_VERSION = 1
+
+
+
+class DatabaseError(Exception):
+    """The index cannot be opened as asked; the message says why in one line."""
+
+
+def schema_sql() -> str:
+    return files(__package__).joinpath("schema.sql").read_text("utf-8")
+
+
+def connect_writer(path: str | Path) -> sqlite3.Connection:
+    """A write connection with a current schema (created or rebuilt as needed)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = _open_rw(path)
+    version = _schema_version(conn)
+    if version != SCHEMA_VERSION:
+        if version is not None or _has_tables(conn):
+            conn.close()
+            _remove_db(path)
+            conn = _open_rw(path)
+        conn.executescript(schema_sql())
+        conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        conn.commit()
+    return conn
+
+
+def connect_reader(path: str | Path) -> sqlite3.Connection:
+    """A read-only connection; a missing DB or another schema version is an error."""
+    path = Path(path)
+    if not path.is_file():
+        raise DatabaseError(f"no index at {path}: build it with `doit index` or `symidx build`")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        version = _schema_version(conn)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path} is not a readable symidx index ({exc})") from None
+    if version != SCHEMA_VERSION:
+        conn.close()
+        raise DatabaseError(
+            f"{path} has schema version {version}, this symidx reads {SCHEMA_VERSION}: rebuild it with `doit index`"
+        )
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _open_rw(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=60, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA cache_size=-65536")  # 64 MB: the default 2 MB slows bulk inserts
+    conn.execute("PRAGMA foreign_keys=OFF")
+    return conn
+
+
+def _schema_version(conn: sqlite3.Connection) -> int | None:
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return int(row[0]) if row and str(row[0]).isdigit() else None
+
+
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+
+
+def _remove_db(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            Path(str(path) + suffix).unlink()
+        except FileNotFoundError:
+            pass

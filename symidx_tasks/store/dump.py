@@ -1,0 +1,55 @@
+"""A canonical text dump of an index: equal facts -> byte-identical dumps.
+
+Surrogate ids, timestamps, durations and machine-specific facts (root, git
+commit, result-file stat data) are left out; every table's rows are sorted.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Iterator
+
+# table -> the columns that are facts about the indexed tree
+DUMPED: dict[str, tuple[str, ...]] = {
+    "packages": ("path", "name", "kind", "version", "description", "metadata", "match_key", "manifests"),
+    "dependencies": ("package", "dependency", "dep_kind", "version_req", "match_key", "metadata",
+                     "is_internal", "internal_package"),
+    "files": ("path", "package", "extension", "size_bytes", "language", "sha256", "status", "note"),
+    "symbols": ("package", "file_path", "line", "end_line", "name", "kind", "signature", "visibility",
+                "parent_symbol", "return_type", "parameters", "language"),
+    "warnings": ("package", "file_path", "message"),
+    "package_results": ("key", "digest"),
+}
+STABLE_META = ("schema_version", "count_packages", "count_dependencies", "count_files", "count_symbols",
+               "count_warnings")
+# FTS tables are derived from the base tables; dumping their content (joined
+# back to the base rows) proves they stayed in step through incremental merges.
+FTS = {
+    "symbols_fts": "SELECT s.file_path, s.line, s.name, f.name, f.words, f.signature"
+                   " FROM symbols_fts f JOIN symbols s ON s.id = f.rowid",
+    "files_fts": "SELECT f.path FROM files_fts f JOIN files x ON x.id = f.rowid",
+    "packages_fts": "SELECT p.path, f.name, f.description, f.path FROM packages_fts f JOIN packages p ON p.id = f.rowid",
+}
+
+
+def dump_lines(conn: sqlite3.Connection) -> Iterator[str]:
+    for table, columns in DUMPED.items():
+        rows = conn.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
+        yield f"# {table} ({len(rows)} rows): {', '.join(columns)}"
+        yield from sorted(_line(r) for r in rows)
+    for table, sql in FTS.items():
+        rows = conn.execute(sql).fetchall()
+        total = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        yield f"# {table} ({total} rows, {len(rows)} joined)"
+        yield from sorted(_line(r) for r in rows)
+    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    yield "# meta"
+    yield from (_line((k, meta.get(k))) for k in STABLE_META)
+
+
+def dump_text(conn: sqlite3.Connection) -> str:
+    return "".join(line + "\n" for line in dump_lines(conn))
+
+
+def _line(row) -> str:
+    return json.dumps(list(row), ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,246 @@
+"""The merge: reconcile the database with the current result files.
+
+It does not trust doit's list of changed files: the DB remembers, per package,
+the digest of the result file its rows came from. Every merge reloads the
+packages whose result differs, deletes the packages that have no result any
+more, and recomputes internal dependencies, in one transaction. So a deleted
+DB, `doit forget` or a copied DB all converge to the same content.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+from .. import result as result_file
+from .db import connect_writer
+
+UNOWNED_KEY = "@unowned"  # keep in sync with discover.UNOWNED_KEY (no import: data flows one way)
+
+
+@dataclass
+class MergeStats:
+    reloaded: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    total: int = 0
+    seconds: float = 0.0
+
+
+def merge_results(
+    db: str, results_dir: str, keys: Iterable[str], root: str = "", discover_seconds: float | None = None,
+    quiet: bool = False,
+) -> MergeStats:
+    """The merge task's action: bring ``db`` in line with the result files of ``keys``."""
+    started = time.perf_counter()
+    keys = sorted(keys)
+    results = Path(results_dir)
+    stats = MergeStats(total=len(keys))
+    conn = connect_writer(db)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        stored = {k: (d, s, m) for k, d, s, m in conn.execute("SELECT key, digest, size, mtime_ns FROM package_results")}
+        for key in keys:
+            _merge_one(conn, key, results / result_file.result_name(key), stored.get(key), stats)
+        for key in sorted(set(stored) - set(keys)):
+            _delete_package(conn, key)
+            conn.execute("DELETE FROM package_results WHERE key = ?", (key,))
+            stats.removed.append(key)
+        _resolve_internal(conn)
+        stats.seconds = time.perf_counter() - started
+        _write_meta(conn, root, discover_seconds, stats)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
+        raise
+    # Fold the WAL into the main file so the DB file itself changes exactly
+    # when the index does: downstream tasks use it as their file_dep.
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    _remove_stale_results(results, {result_file.result_name(k) for k in keys})
+    if not quiet:
+        _report(stats)
+    return stats
+
+
+def _merge_one(conn: sqlite3.Connection, key: str, path: Path, stored: tuple | None, stats: MergeStats) -> None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        stats.unreadable.append(f"{key}: result file missing ({path})")
+        return
+    if stored is not None and stored[1:] == (st.st_size, st.st_mtime_ns):
+        return
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if stored is None or stored[0] != digest:
+        try:
+            result = result_file.decode(data, key)
+        except result_file.ResultError as exc:
+            # Keep the rows we had: a damaged result must not erase a package.
+            stats.unreadable.append(f"{key}: {path.name}: {exc}")
+            return
+        _delete_package(conn, key)
+        _insert_result(conn, key, result)
+        stats.reloaded.append(key)
+        stats.warnings += [
+            f"{w['file'] or key}: {w['message']}" for w in result["warnings"]
+        ]
+    conn.execute(
+        "INSERT OR REPLACE INTO package_results(key, digest, size, mtime_ns) VALUES (?, ?, ?, ?)",
+        (key, digest, st.st_size, st.st_mtime_ns),
+    )
+
+
+def _package_column(key: str) -> str | None:
+    return None if key == UNOWNED_KEY else key
+
+
+def _delete_package(conn: sqlite3.Connection, key: str) -> None:
+    pkg = _package_column(key)
+    # FTS rows first: they are found through the base rows' ids.
+    conn.execute("DELETE FROM symbols_fts WHERE rowid IN (SELECT id FROM symbols WHERE package IS ?)", (pkg,))
+    conn.execute("DELETE FROM files_fts WHERE rowid IN (SELECT id FROM files WHERE package IS ?)", (pkg,))
+    conn.execute("DELETE FROM packages_fts WHERE rowid IN (SELECT id FROM packages WHERE path IS ?)", (pkg,))
+    for table, column in (("symbols", "package"), ("files", "package"), ("dependencies", "package"),
+                          ("warnings", "package"), ("packages", "path")):
+        conn.execute(f"DELETE FROM {table} WHERE {column} IS ?", (pkg,))
+
+
+def _insert_result(conn: sqlite3.Connection, key: str, result: dict[str, Any]) -> None:
+    pkg = _package_column(key)
+    package = result.get("package")
+    if package is not None:
+        conn.execute(
+            "INSERT INTO packages(path, name, kind, version, description, metadata, match_key, manifests)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (package["path"], package["name"], package["kind"], package.get("version"), package.get("description"),
+             _json(package.get("metadata") or {}), package.get("match_key") or "", _json(package.get("manifests") or [])),
+        )
+        conn.executemany(
+            "INSERT INTO dependencies(package, dependency, dep_kind, version_req, match_key, metadata)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(pkg, d["name"], d["dep_kind"], d.get("version_req"), d.get("match_key") or "", _json(d.get("metadata") or {}))
+             for d in package.get("dependencies", [])],
+        )
+    languages = {f["path"]: f["language"] for f in result["files"]}
+    conn.executemany(
+        "INSERT INTO files(path, package, extension, size_bytes, language, sha256, status, note)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(f["path"], pkg, _extension(f["path"]), f["size"], f["language"], f["sha256"], f["status"], f["note"])
+         for f in result["files"]],
+    )
+    conn.executemany(
+        "INSERT INTO symbols(package, name, kind, signature, file_path, line, end_line, visibility,"
+        " parent_symbol, return_type, parameters, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(pkg, s["name"], s["kind"], s["signature"], s["file"], s["line"], s["end_line"], s["visibility"],
+          s["parent"], s["return_type"], _json([{"name": n, "type": t} for n, t in s["parameters"]]),
+          languages.get(s["file"]))
+         for s in result["symbols"]],
+    )
+    conn.executemany(
+        "INSERT INTO warnings(package, file_path, message) VALUES (?, ?, ?)",
+        [(pkg, w["file"], w["message"]) for w in result["warnings"]],
+    )
+    conn.executemany(
+        "INSERT INTO symbols_fts(rowid, name, words, signature) VALUES (?, ?, ?, ?)",
+        [(i, n, split_words(n), sig) for i, n, sig in
+         conn.execute("SELECT id, name, signature FROM symbols WHERE package IS ?", (pkg,))],
+    )
+    conn.execute("INSERT INTO files_fts(rowid, path) SELECT id, path FROM files WHERE package IS ?", (pkg,))
+    conn.execute(
+        "INSERT INTO packages_fts(rowid, name, description, path)"
+        " SELECT id, name, coalesce(description, ''), path FROM packages WHERE path IS ?", (pkg,),
+    )
+
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def split_words(name: str) -> str:
+    """processPayment / process_payment / HTTPServer -> "process payment" / "http server"."""
+    return " ".join(w.lower() for w in _WORD.findall(name))
+
+
+def _extension(path: str) -> str:
+    base = path.rsplit("/", 1)[-1]
+    dot = base.rfind(".")
+    return base[dot:].lower() if dot > 0 else ""
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _resolve_internal(conn: sqlite3.Connection) -> None:
+    # Duplicate names resolve to the smallest path, so the answer is stable.
+    conn.execute(
+        "UPDATE dependencies SET internal_package = ("
+        " SELECT min(p.path) FROM packages p"
+        " WHERE p.match_key = dependencies.match_key AND p.match_key != '' AND p.path != dependencies.package)"
+    )
+    conn.execute("UPDATE dependencies SET is_internal = (internal_package IS NOT NULL)")
+
+
+def _write_meta(conn: sqlite3.Connection, root: str, discover_seconds: float | None, stats: MergeStats) -> None:
+    counts = {
+        f"count_{table}": conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("packages", "dependencies", "files", "symbols", "warnings")
+    }
+    meta = {
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "root": root,
+        "git_commit": _git_commit(root),
+        "last_reloaded": len(stats.reloaded),
+        "last_removed": len(stats.removed),
+        "duration_discover_s": None if discover_seconds is None else round(discover_seconds, 3),
+        "duration_merge_s": round(stats.seconds, 3),
+        **counts,
+    }
+    conn.executemany(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+        [(k, None if v is None else str(v)) for k, v in meta.items()],
+    )
+
+
+def _git_commit(root: str) -> str | None:
+    if not root:
+        return None
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def _remove_stale_results(results: Path, current: set[str]) -> None:
+    """Result files of packages that no longer exist (renamed, deleted)."""
+    try:
+        names = os.listdir(results)
+    except FileNotFoundError:
+        return
+    for name in names:
+        if name.endswith(".json") and name not in current:
+            try:
+                (results / name).unlink()
+            except OSError:
+                pass
+
+
+def _report(stats: MergeStats) -> None:
+    for w in stats.warnings:
+        print(f"symidx: warning: {w}", file=sys.stderr)
+    for u in stats.unreadable:
+        print(f"symidx: warning: {u}", file=sys.stderr)

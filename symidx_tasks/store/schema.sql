@@ -1,0 +1,92 @@
+-- symidx index schema. Column names follow shire's where they exist.
+-- "package" columns hold the package *path* (unique); names can collide in a
+-- monorepo. Files and symbols outside any package have package NULL.
+
+CREATE TABLE packages (
+    id          INTEGER PRIMARY KEY,
+    path        TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    version     TEXT,
+    description TEXT,
+    metadata    TEXT NOT NULL,          -- JSON object
+    match_key   TEXT NOT NULL,          -- what a dependency's match_key must equal to be internal
+    manifests   TEXT NOT NULL           -- JSON array: own manifests, then inherited workspace files
+);
+CREATE INDEX packages_name ON packages(name);
+CREATE INDEX packages_match ON packages(match_key);
+
+CREATE TABLE dependencies (
+    id               INTEGER PRIMARY KEY,
+    package          TEXT NOT NULL,     -- path of the depending package
+    dependency       TEXT NOT NULL,     -- name as written in the manifest
+    dep_kind         TEXT NOT NULL,
+    version_req      TEXT,
+    match_key        TEXT NOT NULL,
+    metadata         TEXT NOT NULL,     -- JSON object
+    is_internal      INTEGER NOT NULL DEFAULT 0,
+    internal_package TEXT               -- path of the repo package it resolves to
+);
+CREATE INDEX dependencies_package ON dependencies(package);
+CREATE INDEX dependencies_match ON dependencies(match_key);
+CREATE INDEX dependencies_internal ON dependencies(internal_package);
+
+CREATE TABLE files (
+    id         INTEGER PRIMARY KEY,
+    path       TEXT NOT NULL UNIQUE,
+    package    TEXT,
+    extension  TEXT NOT NULL,
+    size_bytes INTEGER,
+    language   TEXT,
+    sha256     TEXT,
+    status     TEXT NOT NULL,           -- parsed, partial, listed, skipped, error
+    note       TEXT                     -- why skipped / what went wrong
+);
+CREATE INDEX files_package ON files(package);
+
+CREATE TABLE symbols (
+    id            INTEGER PRIMARY KEY,
+    package       TEXT,
+    name          TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    signature     TEXT NOT NULL,
+    file_path     TEXT NOT NULL,
+    line          INTEGER NOT NULL,
+    end_line      INTEGER NOT NULL,
+    visibility    TEXT NOT NULL,
+    parent_symbol TEXT,
+    return_type   TEXT,
+    parameters    TEXT NOT NULL,        -- JSON array of {"name", "type"}
+    language      TEXT
+);
+CREATE INDEX symbols_package ON symbols(package);
+CREATE INDEX symbols_name ON symbols(name);
+CREATE INDEX symbols_file ON symbols(file_path, line);
+
+CREATE TABLE warnings (
+    id        INTEGER PRIMARY KEY,
+    package   TEXT,
+    file_path TEXT,
+    message   TEXT NOT NULL
+);
+CREATE INDEX warnings_package ON warnings(package);
+
+-- Which result file each package's rows were loaded from: the merge reloads a
+-- package only when its result's digest differs (size+mtime is a cheap pre-check).
+CREATE TABLE package_results (
+    key      TEXT PRIMARY KEY,
+    digest   TEXT NOT NULL,
+    size     INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL
+);
+
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT
+);
+
+-- Full-text search. rowid = the base table's id. "words" splits camelCase and
+-- snake_case names so "payment" finds processPayment.
+CREATE VIRTUAL TABLE symbols_fts USING fts5(name, words, signature);
+CREATE VIRTUAL TABLE packages_fts USING fts5(name, description, path);
+CREATE VIRTUAL TABLE files_fts USING fts5(path);

@@ -1,0 +1,117 @@
+"""The doit graph: one task per package, then one merge task.
+
+    def task_index():
+        yield from index_tasks(root=".", db=".symidx/index.db")
+
+Package task ``index:<package path>``: file_dep = its manifests (own and
+inherited workspace files) + every file it owns, target = its result file, and
+an ``uptodate`` digest over what file_dep cannot see (the package record, the
+file list with each file's classification, extractor version, settings).
+Merge task ``index:merge``: file_dep = every result file, target = the DB.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+from doit.tools import config_changed
+
+from .config import IndexConfig, load_config
+from .discover import UNOWNED_KEY, Unit, discover
+from .extract import EXTRACTOR_VERSION, extract_package
+from .result import FORMAT_VERSION, result_name
+from .store.db import SCHEMA_VERSION
+from .store.merge import merge_results
+
+MERGE = "merge"
+DEFAULT_DB = ".symidx/index.db"
+
+
+def results_dir(db: str | os.PathLike[str]) -> Path:
+    """Result files live beside the DB, so `db=` alone selects one index state."""
+    return Path(db).parent / "results"
+
+
+def task_name(key: str) -> str:
+    # A package at the top-level directory "merge" must not shadow the merge task.
+    return f"./{key}" if key == MERGE else key
+
+
+def index_tasks(
+    root: str | os.PathLike[str] = ".",
+    db: str | os.PathLike[str] = DEFAULT_DB,
+    config: IndexConfig | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Yield the index's doit sub-tasks (use inside a ``task_*`` generator)."""
+    root = Path(root).resolve()
+    db = Path(db).resolve()
+    config = config if config is not None else load_config(root)
+    started = time.perf_counter()
+    found = discover(root, config)
+    discover_seconds = time.perf_counter() - started
+    out_dir = results_dir(db)
+    result_paths = []
+    for unit in found.units:
+        out = out_dir / result_name(unit.key)
+        result_paths.append(str(out))
+        yield package_task(root, unit, config, out)
+    yield {
+        "name": MERGE,
+        "doc": "merge the per-package result files into the SQLite index",
+        "actions": [(run_merge, [], {
+            "db": str(db), "results_dir": str(out_dir), "keys": [u.key for u in found.units],
+            "root": str(root), "discover_seconds": discover_seconds,
+        })],
+        "file_dep": result_paths,
+        "targets": [str(db)],
+        "uptodate": [config_changed({"schema": SCHEMA_VERSION, "keys": sorted(u.key for u in found.units)})],
+        "clean": [(remove_db, [str(db)])],
+        "verbosity": 2,  # the merge prints the warnings of what it loaded
+    }
+
+
+def package_task(root: Path, unit: Unit, config: IndexConfig, out: Path) -> dict[str, Any]:
+    package = unit.package.to_json() if unit.package is not None else None
+    files = [tuple(f) for f in unit.files]
+    manifests = unit.package.manifests if unit.package is not None else []
+    file_dep = list(dict.fromkeys(str(root / p) for p in [*manifests, *(f[0] for f in files)]))
+    # What the result depends on beyond file contents; a change re-runs exactly
+    # the packages whose digest it changes.
+    settings = {
+        "extractor": EXTRACTOR_VERSION, "format": FORMAT_VERSION, "max_file_size": config.max_file_size,
+        "out": str(out), "package": package, "files": files,
+    }
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode("utf-8", "surrogateescape")).hexdigest()
+    label = "files outside any package" if unit.package is None else f"{unit.package.kind} package {unit.package.name}"
+    return {
+        "name": task_name(unit.key),
+        "doc": f"extract {label} ({len(files)} files)",
+        "actions": [(extract_package, [], {
+            "root": str(root), "key": unit.key, "package": package, "files": files,
+            "max_file_size": config.max_file_size, "out": str(out),
+        })],
+        "file_dep": file_dep,
+        "targets": [str(out)],
+        "uptodate": [config_changed(digest)],
+        "clean": True,
+    }
+
+
+def run_merge(**kwargs: Any) -> None:
+    # doit actions must return None/bool/str/dict, not the merge's stats.
+    merge_results(**kwargs)
+
+
+def remove_db(db: str) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.unlink(db + suffix)
+        except FileNotFoundError:
+            pass
+
+
+__all__ = ["index_tasks", "results_dir", "task_name", "DEFAULT_DB", "UNOWNED_KEY"]
