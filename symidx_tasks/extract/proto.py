@@ -1,0 +1,96 @@
+"""Protobuf: messages, enums, services and their members; everything is public.
+
+Nested messages and enums have the enclosing message as parent, fields their
+message (a ``oneof`` is no symbol: its fields belong to the message, as in the
+generated code), enum values their enum, rpcs their service. Fields of an
+``extend Foo { ... }`` block have parent ``Foo``.
+"""
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from ..records import Param, Symbol
+from .syntax import child_of_type, lines, one_line, text
+
+_PUBLIC = "public"
+# Definitions whose name is a child node of its own type, and where their members live.
+_DEFINITIONS = {
+    "message": ("message_name", "message_body"),
+    "enum": ("enum_name", "enum_body"),
+    "service": ("service_name", None),
+}
+_FIELDS = ("field", "map_field", "oneof_field")
+
+
+def extract(root: Node, source: bytes) -> list[Symbol]:
+    symbols: list[Symbol] = []
+    containers: list[tuple[Node | None, str | None]] = [(root, None)]
+    while containers:
+        container, parent = containers.pop()
+        if container is None:  # a body lost to a syntax error
+            continue
+        for node in container.named_children:
+            if node.type in _DEFINITIONS:
+                name_type, body_type = _DEFINITIONS[node.type]
+                name = text(child_of_type(node, name_type), source)
+                symbols.append(_symbol(node, name, node.type, f"{node.type} {name}", parent))
+                containers.append((child_of_type(node, body_type) if body_type else node, name))
+            elif node.type == "oneof":
+                containers.append((node, parent))
+            elif node.type == "extend":
+                extended = text(child_of_type(node, "full_ident"), source)
+                containers.append((child_of_type(node, "message_body"), extended))
+            elif node.type in _FIELDS:
+                signature = _up_to(node, source, "field_number")
+                symbols.append(_symbol(node, _name(node, source), "field", signature, parent))
+            elif node.type == "enum_field":
+                signature = _up_to(node, source, "int_lit")
+                symbols.append(_symbol(node, _name(node, source), "constant", signature, parent))
+            elif node.type == "rpc":
+                symbols.append(_rpc(node, source, parent))
+    return symbols
+
+
+def _symbol(node: Node, name: str, kind: str, signature: str, parent: str | None, **extra) -> Symbol:
+    first, last = lines(node)
+    return Symbol(name, kind, first, last, signature, parent=parent, visibility=_PUBLIC, **extra)
+
+
+def _name(node: Node, source: bytes) -> str:
+    return text(child_of_type(node, "identifier"), source)
+
+
+def _up_to(node: Node, source: bytes, until: str) -> str:
+    """The declaration up to its first ``until`` child (its number): options left out."""
+    last = child_of_type(node, until)
+    end = last.end_byte if last is not None else node.end_byte
+    return one_line(source[node.start_byte : end].decode("utf-8", "replace")).rstrip(";").rstrip()
+
+
+def _rpc(node: Node, source: bytes, service: str | None) -> Symbol:
+    """``rpc Watch(stream Req) returns (stream Event)``: a "request" parameter and the response type."""
+    name = text(child_of_type(node, "rpc_name"), source)
+    request, response = _message_types(node, source)
+    return _symbol(
+        node,
+        name,
+        "rpc",
+        f"rpc {name}({request or ''}) returns ({response or ''})",
+        service,
+        parameters=(Param("request", request),) if request else (),
+        return_type=response,
+    )
+
+
+def _message_types(node: Node, source: bytes) -> tuple[str | None, str | None]:
+    """Request and response types, each prefixed with ``stream `` when streamed."""
+    types: list[str] = []
+    streamed = False
+    for child in node.children:
+        if child.type == "stream":
+            streamed = True
+        elif child.type == "message_or_enum_type":
+            types.append(("stream " if streamed else "") + one_line(text(child, source)))
+            streamed = False
+    # an rpc cut short by a syntax error may lack either
+    return (types[0] if types else None), (types[1] if len(types) > 1 else None)
