@@ -1,0 +1,205 @@
+"""Python's public API: what ``from module import *`` and its classes offer.
+
+Public means: module-level ``def``/``async def``/``class`` (kinds function,
+class) and ``type X = ...`` aliases (kind type) whose name does not start with
+``_``; in a public class, methods not starting with ``_`` plus ``__init__``
+(kind method, the constructor signature) and nested public classes, whose
+parent is the class that encloses them; UPPER_CASE module-level assignments
+(kind constant), annotated or not, ``A, B = ...`` and ``A = B = ...`` too.
+
+Deliberately simple, and so documented rather than guessed at:
+- ``__all__`` is not consulted; names are judged by their spelling alone.
+- Only the module body and class bodies are walked: definitions inside
+  ``if TYPE_CHECKING:``, ``try:`` or any other block are not entered.
+- Every ``def`` is reported, so ``@overload`` variants each get a symbol.
+- A decorated definition is reported at its ``def``/``class`` line; its
+  decorators are not part of the signature (``@property`` stays a method).
+- The first parameter of a method is dropped when it is ``self`` or ``cls``;
+  ``/`` and bare ``*`` markers are dropped; ``*args``/``**kwargs`` keep stars;
+  defaults are dropped, annotations are the parameter's type.
+- A constant's signature is the whole assignment on one line, cut at 120
+  characters. ``T = TypeVar("T")`` (and ParamSpec, TypeVarTuple) is a type
+  parameter, not a constant, and is not reported.
+"""
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from ..records import Param, Symbol
+from .syntax import header, lines, one_line, text
+
+_CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*\Z")
+_SIGNATURE_LIMIT = 120
+_BOUND_FIRST = ("self", "cls")
+_TYPE_VARIABLES = ("TypeVar", "ParamSpec", "TypeVarTuple")
+
+
+def extract(root: Node, source: bytes) -> list[Symbol]:
+    out: list[Symbol] = []
+    # (block, enclosing class or None): an explicit stack, not recursion, so
+    # absurdly deep class nesting cannot hit Python's recursion limit.
+    stack: list[tuple[Node, str | None]] = [(root, None)]
+    while stack:
+        block, parent = stack.pop()
+        for stmt in _statements(block):
+            node = stmt
+            if node.type == "decorated_definition":
+                node = node.child_by_field_name("definition") or node
+            if node.type == "function_definition":
+                sym = _function(node, source, parent)
+                if sym is not None:
+                    out.append(sym)
+            elif node.type == "class_definition":
+                sym = _class(node, source, parent)
+                if sym is not None:
+                    out.append(sym)
+                    body = node.child_by_field_name("body")
+                    if body is not None:
+                        stack.append((body, sym.name))
+            elif parent is None:
+                out.extend(_module_level(node, source))
+    return out
+
+
+def _statements(block: Node):
+    """The statements of a module or class body, looking through recovery nodes."""
+    pending = list(reversed(block.named_children))
+    while pending:
+        node = pending.pop()
+        if node.type == "ERROR":
+            pending.extend(reversed(node.named_children))
+        else:
+            yield node
+
+
+def _is_public(name: str) -> bool:
+    return not name.startswith("_")
+
+
+def _function(node: Node, source: bytes, parent: str | None) -> Symbol | None:
+    name = text(node.child_by_field_name("name"), source)
+    if not name or not (_is_public(name) or (parent is not None and name == "__init__")):
+        return None
+    first, last = lines(node)
+    returns = node.child_by_field_name("return_type")
+    return Symbol(
+        name=name,
+        kind="method" if parent is not None else "function",
+        line=first,
+        end_line=last,
+        signature=header(node, source, node.child_by_field_name("body")),
+        parameters=_parameters(node.child_by_field_name("parameters"), source, parent is not None),
+        return_type=_flat(text(returns, source)) if returns is not None else None,
+        parent=parent,
+    )
+
+
+def _class(node: Node, source: bytes, parent: str | None) -> Symbol | None:
+    name = text(node.child_by_field_name("name"), source)
+    if not name or not _is_public(name):
+        return None
+    first, last = lines(node)
+    return Symbol(
+        name=name,
+        kind="class",
+        line=first,
+        end_line=last,
+        signature=header(node, source, node.child_by_field_name("body")),
+        parent=parent,
+    )
+
+
+def _parameters(params: Node | None, source: bytes, is_method: bool) -> tuple[Param, ...]:
+    if params is None:
+        return ()
+    out: list[Param] = []
+    for i, p in enumerate(c for c in params.named_children if c.type != "comment"):
+        if p.type in ("positional_separator", "keyword_separator"):
+            continue
+        name_node, type_node = _parameter_parts(p)
+        name = text(name_node, source)
+        if not name:
+            continue
+        if i == 0 and is_method and name in _BOUND_FIRST:
+            continue
+        ptype = _flat(text(type_node, source)) if type_node is not None else None
+        out.append(Param(name, ptype or None))
+    return tuple(out)
+
+
+def _parameter_parts(p: Node) -> tuple[Node | None, Node | None]:
+    """(name node, annotation node) of one parameter, whatever its form."""
+    if p.type in ("identifier", "list_splat_pattern", "dictionary_splat_pattern"):
+        return p, None
+    if p.type in ("default_parameter", "typed_default_parameter"):
+        return p.child_by_field_name("name"), p.child_by_field_name("type")
+    if p.type == "typed_parameter":
+        # The name is the unlabelled child: identifier or a splat pattern.
+        named = next((c for c in p.named_children if c.type != "type"), None)
+        return named, p.child_by_field_name("type")
+    return p, None
+
+
+def _module_level(node: Node, source: bytes) -> list[Symbol]:
+    if node.type == "expression_statement" and node.named_child_count == 1:
+        inner = node.named_children[0]
+        if inner.type == "assignment":
+            return _constants(node, inner, source)
+        return []
+    if node.type == "assignment":
+        return _constants(node, node, source)
+    if node.type == "type_alias_statement":
+        return _type_alias(node, source)
+    return []
+
+
+def _constants(stmt: Node, assignment: Node, source: bytes) -> list[Symbol]:
+    """UPPER_CASE targets of ``X = ...``, ``X: T = ...``, ``X: T``, ``A, B = ...``, ``A = B = ...``."""
+    names: list[str] = []
+    node: Node | None = assignment
+    while node is not None and node.type == "assignment":
+        left = node.child_by_field_name("left")
+        if left is not None:
+            targets = left.named_children if left.type in ("pattern_list", "tuple_pattern") else [left]
+            names.extend(text(t, source) for t in targets if t.type == "identifier")
+        node = node.child_by_field_name("right")
+    names = [n for n in names if _CONSTANT.match(n)]
+    if not names or _is_type_variable(node, source):
+        return []
+    first, last = lines(stmt)
+    signature = _clip(one_line(text(stmt, source)))
+    return [Symbol(name=n, kind="constant", line=first, end_line=last, signature=signature) for n in names]
+
+
+def _is_type_variable(value: Node | None, source: bytes) -> bool:
+    """``T = TypeVar("T")``: a type parameter, not a constant, though spelled like one."""
+    if value is None or value.type != "call":
+        return False
+    function = value.child_by_field_name("function")
+    return function is not None and text(function, source).rsplit(".", 1)[-1] in _TYPE_VARIABLES
+
+
+def _type_alias(node: Node, source: bytes) -> list[Symbol]:
+    # ``type Name = ...`` or ``type Name[T] = ...``: the name is the first identifier.
+    name_node = node.child_by_field_name("left")
+    while name_node is not None and name_node.type != "identifier":
+        name_node = name_node.named_children[0] if name_node.named_child_count else None
+    name = text(name_node, source)
+    if not name or not _is_public(name):
+        return []
+    first, last = lines(node)
+    return [Symbol(name=name, kind="type", line=first, end_line=last, signature=_clip(one_line(text(node, source))))]
+
+
+def _flat(written: str) -> str:
+    """`one_line`, skipped for the common text that is one line already."""
+    return one_line(written) if "\n" in written or "  " in written else written
+
+
+def _clip(signature: str, limit: int = _SIGNATURE_LIMIT) -> str:
+    """Keep a long one-line declaration readable: cut it and mark the cut."""
+    if len(signature) <= limit:
+        return signature
+    return signature[: limit - 1].rstrip() + "…"
