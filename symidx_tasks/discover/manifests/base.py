@@ -141,3 +141,14 @@ def _match_parts(parts: list[str], pats: list[str]) -> bool:
     if pats[0] == "**":
         return any(_match_parts(parts[i:], pats[1:]) for i in range(len(parts) + 1))
     return bool(parts) and fnmatch.fnmatchcase(parts[0], pats[0]) and _match_parts(parts[1:], pats[1:])
+
+
+def join_dir(base: str, path: str) -> str:
+    """A path written relative to directory ``base`` (root-relative, "." for the
+    root), as a normalised root-relative posix path ("../x" when it leaves the repo)."""
+    return posixpath.normpath(posixpath.join(base, path.replace("\\", "/")))
+
+
+def sorted_deps(deps: list[Dependency]) -> list[Dependency]:
+    """Dependencies in a stable order, whatever order the manifest listed them in."""
+    return sorted(deps, key=lambda d: (d.name, d.dep_kind, d.version_req or "", d.metadata))
