@@ -1,14 +1,28 @@
 """This repository's entry point: `doit -n 8 index root=PATH db=PATH`.
 
-Defaults index the shipped example monorepo into .symidx/index.db.
+Defaults index the shipped example monorepo into .symidx/index.db. doit's own
+state (the dep file) lives beside the DB, so `db=` alone selects one
+self-contained index; `--db-file` still overrides it as usual.
 """
+from pathlib import Path
+
 from doit import get_var
 
 from symidx_tasks import DEFAULT_DB, index_tasks
 
-DOIT_CONFIG = {"default_tasks": ["index"], "verbosity": 0}
+DB = get_var("db", DEFAULT_DB)
+Path(DB).parent.mkdir(parents=True, exist_ok=True)  # doit's sqlite3 backend does not create it
+
+DOIT_CONFIG = {
+    "default_tasks": ["index"],
+    "verbosity": 0,
+    # sqlite3 rather than the dbm default: on Pythons without gdbm, dbm falls back
+    # to dbm.dumb, which is slow and not safe against a killed run.
+    "backend": "sqlite3",
+    "dep_file": str(Path(DB).parent / "doit-deps.sqlite"),
+}
 
 
 def task_index():
     """index the monorepo at root= into the SQLite DB at db="""
-    yield from index_tasks(root=get_var("root", "examples/polyglot"), db=get_var("db", DEFAULT_DB))
+    yield from index_tasks(root=get_var("root", "examples/polyglot"), db=DB)

@@ -96,9 +96,27 @@ def package_task(root: Path, unit: Unit, config: IndexConfig, out: Path) -> dict
         })],
         "file_dep": file_dep,
         "targets": [str(out)],
-        "uptodate": [config_changed(digest)],
+        "uptodate": [config_changed(digest), ResultGuard(str(out))],
         "clean": True,
     }
+
+
+class ResultGuard:
+    """uptodate check for what file_dep cannot see: the result file is still the
+    one this task wrote (not truncated, replaced or damaged since), and no
+    source kept changing while the task read it."""
+
+    def __init__(self, out: str) -> None:
+        self.out = out
+
+    def __call__(self, task: Any, values: dict[str, Any]) -> bool:
+        if values.get("unstable") or "result" not in values:
+            return False
+        try:
+            st = os.stat(self.out)
+        except OSError:
+            return False
+        return [st.st_size, st.st_mtime_ns] == values["result"]
 
 
 def run_merge(**kwargs: Any) -> None:

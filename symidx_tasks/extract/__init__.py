@@ -20,6 +20,7 @@ EXTRACTOR_VERSION = "1"
 # A file whose average line is this long is minified or generated, not source
 # a person wrote; parsing one costs seconds and hundreds of MB for no API.
 MINIFIED_MEAN_LINE = 1000
+STABILITY_ATTEMPTS = 3
 _SNIFF = 8192
 
 
@@ -30,15 +31,33 @@ def extract_package(
     files: Iterable[tuple[str, str | None, str | None]],
     max_file_size: int,
     out: str,
-) -> None:
-    """Parse one package's files and write its result file atomically."""
+) -> dict[str, Any]:
+    """Parse one package's files and write its result file atomically.
+
+    Returns doit task values: the result file's stat (so a result damaged or
+    replaced behind doit's back is noticed) and whether any source kept
+    changing while it was read (then the task must run again next time).
+    """
     root_path = Path(root)
     warnings: list[dict[str, Any]] = []
     if package is not None:
         warnings += [{"file": None, "message": w} for w in package.get("warnings", [])]
+    by_path: dict[str, tuple[dict[str, Any], list[dict[str, Any]], tuple | None]] = {}
+    entries = {path: (language, skip) for path, language, skip in files}
+    pending = sorted(entries)
+    for _attempt in range(STABILITY_ATTEMPTS):
+        for path in pending:
+            by_path[path] = extract_file(root_path, path, *entries[path], max_file_size)
+        # A file edited while we read it would leave doit recording the new
+        # content as indexed: re-read any whose stat moved since.
+        pending = [p for p in pending if _stat_key(root_path / p) != by_path[p][2]]
+        if not pending:
+            break
+    for path in pending:
+        by_path[path][0].update(note="file kept changing while it was indexed; it will be re-indexed next run", warn=True)
     file_records, symbols = [], []
-    for path, language, skip in files:
-        record, file_symbols = extract_file(root_path, path, language, skip, max_file_size)
+    for path in sorted(by_path):
+        record, file_symbols, _ = by_path[path]
         file_records.append(record)
         symbols += file_symbols
         if record.pop("warn", False):
@@ -48,17 +67,37 @@ def extract_package(
         "extractor": EXTRACTOR_VERSION,
         "key": key,
         "package": package,
-        "files": sorted(file_records, key=lambda r: r["path"]),
-        "symbols": symbols,  # already in file, then line order
+        "files": file_records,
+        "symbols": symbols,  # file, then line order
         "warnings": sorted(warnings, key=lambda w: (w["file"] or "", w["message"])),
     }
     result_file.write_atomic(out, result_file.encode(result))
+    st = os.stat(out)
+    return {"result": [st.st_size, st.st_mtime_ns], "unstable": bool(pending)}
+
+
+def _stat_key(path: Path) -> tuple | None:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def extract_file(
     root: Path, path: str, language: str | None, skip: str | None, max_file_size: int
+) -> tuple[dict[str, Any], list[dict[str, Any]], tuple | None]:
+    """One file's record for the files table, its symbols (as result dicts) and
+    the stat it was read under."""
+    full = root / path
+    seen = _stat_key(full)
+    record, symbols = _extract_file(full, path, language, skip, max_file_size)
+    return record, symbols, seen
+
+
+def _extract_file(
+    full: Path, path: str, language: str | None, skip: str | None, max_file_size: int
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """One file's record for the files table and its symbols (as result dicts)."""
     record: dict[str, Any] = {
         "path": path, "language": language, "size": None, "sha256": None,
         "status": "listed", "note": None,
@@ -68,7 +107,6 @@ def extract_file(
         record.update(status=status, note=note, warn=True)
         return record, []
 
-    full = root / path
     try:
         st = os.lstat(full)
     except FileNotFoundError:

@@ -35,6 +35,7 @@ class MergeStats:
     warnings: list[str] = field(default_factory=list)
     total: int = 0
     seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 def merge_results(
@@ -71,7 +72,7 @@ def merge_results(
     conn.close()
     _remove_stale_results(results, {result_file.result_name(k) for k in keys})
     if not quiet:
-        _report(stats)
+        _report(stats, db)
     return stats
 
 
@@ -195,7 +196,7 @@ def _resolve_internal(conn: sqlite3.Connection) -> None:
 
 
 def _write_meta(conn: sqlite3.Connection, root: str, discover_seconds: float | None, stats: MergeStats) -> None:
-    counts = {
+    counts = stats.counts = {
         f"count_{table}": conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         for table in ("packages", "dependencies", "files", "symbols", "warnings")
     }
@@ -239,8 +240,14 @@ def _remove_stale_results(results: Path, current: set[str]) -> None:
                 pass
 
 
-def _report(stats: MergeStats) -> None:
+def _report(stats: MergeStats, db: str) -> None:
     for w in stats.warnings:
         print(f"symidx: warning: {w}", file=sys.stderr)
     for u in stats.unreadable:
         print(f"symidx: warning: {u}", file=sys.stderr)
+    print(
+        f"symidx: {stats.counts.get('count_packages', 0)} packages ({len(stats.reloaded)} re-extracted, "
+        f"{len(stats.removed)} removed), {stats.counts.get('count_symbols', 0)} symbols, "
+        f"{stats.counts.get('count_files', 0)} files, {stats.counts.get('count_warnings', 0)} warnings, "
+        f"merge {stats.seconds:.2f}s -> {db}"
+    )

@@ -1,0 +1,186 @@
+"""Correctness is equality: sequential == parallel, incremental == fresh."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from symidx_tasks import IndexConfig
+
+from .indexing import build, doit, dump, fresh_dump
+from .trees import SAMPLE, write_tree
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return write_tree(tmp_path / "repo", SAMPLE)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "state" / "index.db"
+
+
+def test_sample_index_has_every_ecosystem(repo: Path, db: Path) -> None:
+    build(repo, db)
+    text = dump(db)
+    for path, kind in [("frontend/packages/web", "npm"), ("libs/auth", "python"), ("services/billing", "go"),
+                       ("crates/engine", "cargo")]:
+        assert f'["{path}",' in text and f'"{kind}"' in text
+    assert '"ProcessPayment","function"' in text
+    assert '"process_payment","function"' in text
+    assert '"start","method"' in text
+
+
+def test_parallel_equals_sequential(repo: Path, tmp_path: Path) -> None:
+    one, four = tmp_path / "one" / "index.db", tmp_path / "four" / "index.db"
+    build(repo, one, jobs=1)
+    build(repo, four, jobs=4)
+    assert dump(one) == dump(four)
+    # Result files are byte-identical too: the merge input does not depend on -n.
+    names = sorted(os.listdir(one.parent / "results"))
+    assert names == sorted(os.listdir(four.parent / "results"))
+    for name in names:
+        assert (one.parent / "results" / name).read_bytes() == (four.parent / "results" / name).read_bytes()
+
+
+def test_noop_rerun_runs_nothing_and_leaves_db_untouched(repo: Path, db: Path) -> None:
+    build(repo, db)
+    before = (hashlib.sha256(db.read_bytes()).hexdigest(), db.stat().st_mtime_ns)
+    again = build(repo, db)
+    assert again.executed == []
+    assert "index:merge" in again.uptodate
+    assert (hashlib.sha256(db.read_bytes()).hexdigest(), db.stat().st_mtime_ns) == before
+
+
+def _append(rel: str, text: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        with open(root / rel, "a") as f:
+            f.write(text)
+    return edit
+
+
+def _write(rel: str, text: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return edit
+
+
+def _delete(rel: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        target = root / rel
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+    return edit
+
+
+def _move(src: str, dst: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        (root / dst).parent.mkdir(parents=True, exist_ok=True)
+        os.rename(root / src, root / dst)
+    return edit
+
+
+def _replace(rel: str, old: str, new: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        path = root / rel
+        text = path.read_text()
+        assert old in text
+        path.write_text(text.replace(old, new))
+    return edit
+
+
+# (edit, the package tasks that must run: None = don't check the exact set)
+EDITS: dict[str, tuple[Callable[[Path], None], list[str] | None]] = {
+    "edit source": (_append("services/billing/billing.go", "\nfunc Refund(id string) error { return nil }\n"),
+                    ["index:services/billing"]),
+    "add file": (_write("libs/auth/shop_auth/tokens.py", "def issue(user: str) -> str:\n    return user\n"),
+                 ["index:libs/auth"]),
+    "delete file": (_delete("frontend/packages/ui/src/Button.tsx"), ["index:frontend/packages/ui"]),
+    "add package": (_write("libs/cache/pyproject.toml", '[project]\nname = "shop-cache"\ndependencies = ["shop-auth"]\n'),
+                    ["index:libs/cache"]),
+    "delete package": (_delete("crates/cli"), []),
+    "edit manifest deps": (_replace("frontend/packages/web/package.json", '"react": "^18.2.0"', '"react": "^19.0.0", "@shop/auth": "1"'),
+                           ["index:frontend/packages/web"]),
+    "rename package": (_replace("libs/core/pyproject.toml", 'name = "shop_core"', 'name = "shop-kernel"'),
+                       ["index:libs/core"]),
+    "rename package dir": (_move("libs/core", "libs/kernel"), ["index:libs/kernel"]),
+    "move file between packages": (_move("libs/core/shop_core/money.py", "libs/auth/shop_auth/money.py"),
+                                   ["index:libs/auth", "index:libs/core"]),
+    "edit workspace root": (_replace("Cargo.toml", 'serde = "1.0"', 'serde = "1.0.200"'), None),
+    "file leaves every package": (_move("libs/core/shop_core/money.py", "tools/money.py"),
+                                  ["index:@unowned", "index:libs/core"]),
+    "edit unowned file": (_append("scripts/deploy.py", "\ndef rollback() -> None:\n    pass\n"), ["index:@unowned"]),
+}
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_incremental_equals_fresh(name: str, repo: Path, db: Path, tmp_path: Path) -> None:
+    edit, expected_runs = EDITS[name]
+    build(repo, db)
+    edit(repo)
+    run = build(repo, db)
+    if expected_runs is not None:
+        assert run.packages_run == sorted(expected_runs)
+    assert "index:merge" in run.executed
+    assert dump(db) == fresh_dump(repo, tmp_path)
+    # and it settles: the next run does nothing
+    assert build(repo, db).executed == []
+
+
+def test_workspace_root_edit_reruns_its_members(repo: Path, db: Path) -> None:
+    build(repo, db)
+    _replace("Cargo.toml", 'serde = "1.0"', 'serde = "1.0.200"')(repo)
+    run = build(repo, db)
+    assert "index:crates/engine" in run.packages_run
+    assert "1.0.200" in dump(db)
+
+
+def test_config_change_reruns_only_affected_packages(repo: Path, db: Path, tmp_path: Path) -> None:
+    write_tree(repo, {"libs/auth/tests/test_login.py": "def test_login():\n    pass\n"})
+    build(repo, db, config=IndexConfig())
+    config = IndexConfig(skip_tests=False)
+    run = build(repo, db, config=config)
+    # Only the package holding a test file changes its file classification.
+    assert run.packages_run == ["index:libs/auth"]
+    assert '"test_login","function"' in dump(db)
+    assert dump(db) == fresh_dump(repo, tmp_path, config=config)
+
+
+def test_deleted_db_is_rebuilt_from_result_files(repo: Path, db: Path) -> None:
+    build(repo, db)
+    expected = dump(db)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    run = build(repo, db)
+    assert run.packages_run == []  # result files were still good
+    assert dump(db) == expected
+
+
+def test_forget_then_run_converges(repo: Path, db: Path) -> None:
+    build(repo, db)
+    expected = dump(db)
+    assert doit(repo, db, "forget", "--all").code == 0
+    build(repo, db)
+    assert dump(db) == expected
+
+
+def test_clean_then_run_converges(repo: Path, db: Path) -> None:
+    build(repo, db)
+    expected = dump(db)
+    assert doit(repo, db, "clean", "index").code == 0
+    assert not db.exists() and not any((db.parent / "results").glob("*.json"))
+    build(repo, db)
+    assert dump(db) == expected
+
+
+def test_result_files_are_deterministic(repo: Path, tmp_path: Path) -> None:
+    a, b = tmp_path / "a" / "index.db", tmp_path / "b" / "index.db"
+    build(repo, a)
+    build(repo, b, jobs=2)
+    for name in os.listdir(a.parent / "results"):
+        assert (a.parent / "results" / name).read_bytes() == (b.parent / "results" / name).read_bytes()
