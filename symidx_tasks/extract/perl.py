@@ -1,0 +1,187 @@
+"""Perl: packages, their subs and their constants.
+
+``package Foo;`` puts the statements after it in Foo until the next package
+statement or the end of the enclosing block; ``package Foo { ... }`` only its
+block; bare blocks and ``BEGIN``-style blocks are read too, and the package in
+effect resumes after them. Before any package statement, and after ``package
+main;``, subs have no parent. A statement-form package spans to its last
+statement. ``sub Other::name`` belongs to ``Other`` whatever package it sits in.
+
+Kinds: package; function (``sub``; a name starting with ``_`` is private by
+convention and left out); constant (``use constant NAME => ...`` and each key of
+``use constant { ... }``); class and method for the ``class`` feature (5.38).
+Signatures are the declaration without its body, keeping a prototype,
+attributes or a signature (``sub add($x, $y = 1)``); parameters come from
+signatures only (``$x``, ``@rest``, ``%opts``), untyped. A constant's
+signature keeps its value when that fits on the name's line.
+
+Where the parser gave up on a sub but left its ``sub`` and name tokens side by
+side, the sub is still reported (``sub name``, its one line). Perl cannot be
+parsed without running it: ``sub pip2 () { pi / 2 }`` reads as a regex to the
+grammar, and what follows such a misreading can be lost.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from tree_sitter import Node
+
+from ..records import Param, Symbol
+from .syntax import child_of_type, header, lines, one_line, text
+
+_PUBLIC = "public"
+_SCOPES = {"package_statement": "package", "class_statement": "class"}
+_SUBS = {"subroutine_declaration_statement": "function", "method_declaration_statement": "method"}
+# Blocks whose package statements end with them but whose subs are still global.
+_BLOCKS = ("block_statement", "phaser_statement")
+# What follows the code of a package without being part of its span.
+_TRAILERS = ("comment", "pod", "eof_marker", "data_section")
+_PARAMETERS = ("mandatory_parameter", "optional_parameter", "slurpy_parameter")
+
+
+def extract(root: Node, source: bytes) -> list[Symbol]:
+    symbols: list[Symbol] = []
+    # (block, the package in effect where it starts)
+    blocks: list[tuple[Node, str | None]] = [(root, None)]
+    while blocks:
+        block, package = blocks.pop()
+        symbols.extend(_read_block(block, source, package, blocks))
+    return symbols
+
+
+def _read_block(block: Node, source: bytes, package: str | None, blocks: list[tuple[Node, str | None]]) -> list[Symbol]:
+    symbols: list[Symbol] = []
+    opened: Node | None = None  # the statement-form package statement in effect
+    last: Node | None = None  # its last statement so far
+    previous: Node | None = None
+    for node in _statements(block):
+        after_sub, previous = previous is not None and previous.type == "sub", node
+        if node.type in _SCOPES:
+            inner = child_of_type(node, "block")
+            if inner is not None:  # `package Foo { ... }`
+                symbols.append(_scope(node, source, node))
+                blocks.append((inner, _name(node, source)))
+                continue
+            if opened is not None:
+                symbols.append(_scope(opened, source, last or opened))
+            name = _name(node, source)
+            opened = last = node if name != "main" else None
+            package = name if name != "main" else None
+            continue
+        if node.is_named and node.type not in _TRAILERS:
+            last = node
+        if node.type in _SUBS or (after_sub and node.type == "bareword"):
+            sub = _sub(node, source, package)
+            if sub is not None:
+                symbols.append(sub)
+        elif node.type == "use_statement" and text(node.child_by_field_name("module"), source) == "constant":
+            symbols.extend(_constants(node, source, package))
+        elif node.type in _BLOCKS:
+            inner = node if node.type == "block_statement" else child_of_type(node, "block")
+            if inner is not None:
+                blocks.append((inner, package))
+    if opened is not None:
+        symbols.append(_scope(opened, source, last or opened))
+    return symbols
+
+
+def _statements(block: Node) -> Iterator[Node]:
+    """The statements of a block and, inside recovery (ERROR) nodes, their loose tokens.
+
+    Where the parser gave up on a sub it often leaves the tokens ``sub`` and
+    ``name`` side by side: the sub is still worth reporting.
+    """
+    pending = list(reversed(block.children))
+    while pending:
+        node = pending.pop()
+        if node.type == "ERROR":
+            pending.extend(reversed(node.children))
+        else:
+            yield node
+
+
+def _name(node: Node, source: bytes) -> str:
+    return text(node.child_by_field_name("name"), source)
+
+
+def _scope(node: Node, source: bytes, last: Node) -> Symbol:
+    """A package (or class) from its statement to ``last``, the final statement in it."""
+    name = _name(node, source)
+    version = node.child_by_field_name("version")
+    # built, not sliced: a comment may sit between the keyword and the name
+    signature = f"{node.children[0].type} {name}" + (f" {text(version, source)}" if version is not None else "")
+    return Symbol(
+        name=name,
+        kind=_SCOPES[node.type],
+        line=lines(node)[0],
+        end_line=lines(last)[1],
+        signature=signature,
+        visibility=_PUBLIC,
+    )
+
+
+def _sub(node: Node, source: bytes, package: str | None) -> Symbol | None:
+    """A sub or method declaration, or the name token of one the parser could not build."""
+    recovered = node.type == "bareword"
+    written = text(node, source) if recovered else _name(node, source)
+    qualifier, _, name = written.rpartition("::")
+    if not name or name.startswith("_"):
+        return None
+    first, last = lines(node)
+    signature_node = child_of_type(node, "signature")
+    parameters = tuple(
+        Param(one_line(text(p.named_children[0], source)))
+        for p in (signature_node.named_children if signature_node is not None else ())
+        if p.type in _PARAMETERS and p.named_child_count
+    )
+    return Symbol(
+        name=name,
+        kind="function" if recovered else _SUBS[node.type],
+        line=first,
+        end_line=last,
+        signature=f"sub {written}" if recovered else header(node, source, node.child_by_field_name("body")),
+        parameters=parameters,
+        parent=qualifier or package,
+        visibility=_PUBLIC,
+    )
+
+
+def _constants(node: Node, source: bytes, package: str | None) -> list[Symbol]:
+    """``use constant PI => 3.14;``, ``use constant DEBUG;``, ``use constant { A => 1, B => 2 };``."""
+    argument = node.child_by_field_name("module").next_named_sibling
+    if argument is None:
+        return []
+    # (name, end of its value): a list value's parentheses are no node of their own
+    if argument.type == "anonymous_hash_expression":
+        items = _items(child_of_type(argument, "list_expression"))
+        pairs = [(items[i], items[i + 1] if i + 1 < len(items) else None) for i in range(0, len(items), 2)]
+    elif argument.type == "list_expression":
+        items = _items(argument)
+        pairs = [(items[0], argument if len(items) > 1 else None)] if items else []
+    else:
+        pairs = [(argument, None)]
+    symbols: list[Symbol] = []
+    for key, value in pairs:
+        name = _constant_name(key, source)
+        if not name or name.startswith("_"):
+            continue
+        signature = f"use constant {name}"
+        if value is not None and value.end_point[0] == key.start_point[0]:
+            written = source[key.end_byte : value.end_byte].decode("utf-8", "replace")
+            signature += f" => {one_line(written.strip().removeprefix('=>').removeprefix(','))}"
+        first, last = lines(key)[0], lines(value or key)[1]
+        symbols.append(Symbol(name, "constant", first, last, signature, parent=package, visibility=_PUBLIC))
+    return symbols
+
+
+def _items(node: Node | None) -> list[Node]:
+    return [c for c in node.named_children if c.type != "comment"] if node is not None else []
+
+
+def _constant_name(node: Node, source: bytes) -> str | None:
+    if node.type in ("autoquoted_bareword", "bareword"):
+        return text(node, source)
+    if node.type in ("string_literal", "interpolated_string_literal"):
+        content = node.child_by_field_name("content")
+        return text(content, source) if content is not None else None
+    return None
