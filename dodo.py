@@ -16,6 +16,8 @@ Path(DB).parent.mkdir(parents=True, exist_ok=True)  # doit's sqlite3 backend doe
 DOIT_CONFIG = {
     "default_tasks": ["index"],
     "verbosity": 0,
+    # One package whose file vanished mid-run must not stop the others.
+    "continue": True,
     # sqlite3 rather than the dbm default: on Pythons without gdbm, dbm falls back
     # to dbm.dumb, which is slow and not safe against a killed run.
     "backend": "sqlite3",
@@ -25,4 +27,8 @@ DOIT_CONFIG = {
 
 def task_index():
     """index the monorepo at root= into the SQLite DB at db="""
-    yield from index_tasks(root=get_var("root", "examples/polyglot"), db=DB)
+    strict = get_var("strict", None)
+    yield from index_tasks(
+        root=get_var("root", "examples/polyglot"), db=DB,
+        strict=None if strict is None else strict.lower() in ("1", "true", "yes"),
+    )

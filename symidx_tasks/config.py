@@ -54,6 +54,7 @@ class IndexConfig:
     generated_patterns: tuple[str, ...] = DEFAULT_GENERATED_PATTERNS
     custom: tuple[CustomRule, ...] = ()
     db: str | None = None  # default DB path for `symidx` commands, relative to the root
+    strict: bool = False  # any warning fails the run (for CI); the index is still written
     source: str | None = field(default=None, compare=False)  # file it was read from
 
 
@@ -93,7 +94,7 @@ def config_from_table(table: dict[str, Any], source: str = "config") -> IndexCon
             raise ConfigError(f"{where}: unknown key (known: {', '.join(sorted(known))})")
         if key in _LISTS:
             values[key] = _str_list(value, where)
-        elif key in ("skip_tests", "skip_generated"):
+        elif key in ("skip_tests", "skip_generated", "strict"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: expected true or false, got {value!r}")
             values[key] = value

@@ -40,8 +40,10 @@ def doit(root: Path, db: Path, *args: str, jobs: int = 1, config: IndexConfig | 
     """`doit -n JOBS index` (or another doit command given in args) on root into db."""
     dep_file = dep_file or db.parent / "doit-deps.db"
     dep_file.parent.mkdir(parents=True, exist_ok=True)
-    loader = ModuleTaskLoader({"task_index": _creator(root, db, config), "DOIT_CONFIG": {"verbosity": 0, "backend": "sqlite3"}})
-    argv = list(args) or ["run", "-n", str(jobs), "index"]
+    loader = ModuleTaskLoader({"task_index": _creator(root, db, config), "DOIT_CONFIG": {"backend": "sqlite3"}})
+    # jobs=1 runs doit's sequential runner in this process (so its output is
+    # captured here); `-n N` forks N workers even for N=1.
+    argv = list(args) or (["run", "index"] if jobs == 1 else ["run", "-n", str(jobs), "index"])
     if argv[0] in ("run", "list", "forget", "clean", "info"):
         argv[1:1] = ["--db-file", str(dep_file)]
     report = dep_file.parent / "doit-report.txt"

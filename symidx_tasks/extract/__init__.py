@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .. import result as result_file
+from .languages import parser_for
 from .source import extract_source
 
 EXTRACTOR_VERSION = "1"
@@ -143,6 +144,10 @@ def _extract_file(
         # U+FFFD keeps byte offsets meaningful and names whole.
         data = data.decode("utf-8", "replace").encode("utf-8")
         notes.append(f"not UTF-8 (invalid byte at offset {exc.start}); decoded with replacement characters")
+    try:
+        parser_for(language)
+    except Exception as exc:  # one missing grammar must not stop the other languages
+        return problem("error", f"the {language} grammar failed to load ({type(exc).__name__}: {exc}); not parsed")
     try:
         parsed = extract_source(language, data)
     except Exception as exc:  # a grammar or extractor bug must not lose the package

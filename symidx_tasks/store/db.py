@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 from importlib.resources import files
 from pathlib import Path
 
@@ -23,10 +24,19 @@ def connect_writer(path: str | Path) -> sqlite3.Connection:
     """A write connection with a current schema (created or rebuilt as needed)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = _open_rw(path)
-    version = _schema_version(conn)
+    try:
+        conn = _open_rw(path)
+        version = _schema_version(conn)
+        stale = version != SCHEMA_VERSION and (version is not None or _has_tables(conn))
+    except sqlite3.DatabaseError as exc:
+        # Everything in the DB can be rebuilt from the result files: say so and do it.
+        print(f"symidx: warning: {path} is damaged ({exc}); rebuilding it from the result files", file=sys.stderr)
+        _remove_db(path)
+        conn, version, stale = _open_rw(path), None, False
     if version != SCHEMA_VERSION:
-        if version is not None or _has_tables(conn):
+        if stale:
+            print(f"symidx: {path} has schema version {version}, rebuilding it as version {SCHEMA_VERSION}",
+                  file=sys.stderr)
             conn.close()
             _remove_db(path)
             conn = _open_rw(path)
@@ -67,8 +77,10 @@ def _open_rw(path: Path) -> sqlite3.Connection:
 def _schema_version(conn: sqlite3.Connection) -> int | None:
     try:
         row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-    except sqlite3.OperationalError:
-        return None
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return None
+        raise
     return int(row[0]) if row and str(row[0]).isdigit() else None
 
 

@@ -17,7 +17,7 @@ DUMPED: dict[str, tuple[str, ...]] = {
     "files": ("path", "package", "extension", "size_bytes", "language", "sha256", "status", "note"),
     "symbols": ("package", "file_path", "line", "end_line", "name", "kind", "signature", "visibility",
                 "parent_symbol", "return_type", "parameters", "language"),
-    "warnings": ("package", "file_path", "message"),
+    "warnings": ("package", "file_path", "message", "origin"),
     "package_results": ("key", "digest"),
 }
 STABLE_META = ("schema_version", "count_packages", "count_dependencies", "count_files", "count_symbols",

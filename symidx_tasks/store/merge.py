@@ -32,7 +32,7 @@ class MergeStats:
     reloaded: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (file or package, message)
     total: int = 0
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
@@ -58,6 +58,7 @@ def merge_results(
             conn.execute("DELETE FROM package_results WHERE key = ?", (key,))
             stats.removed.append(key)
         _resolve_internal(conn)
+        stats.warnings += _warn_duplicate_names(conn)
         stats.seconds = time.perf_counter() - started
         _write_meta(conn, root, discover_seconds, stats)
         conn.execute("COMMIT")
@@ -96,9 +97,7 @@ def _merge_one(conn: sqlite3.Connection, key: str, path: Path, stored: tuple | N
         _delete_package(conn, key)
         _insert_result(conn, key, result)
         stats.reloaded.append(key)
-        stats.warnings += [
-            f"{w['file'] or key}: {w['message']}" for w in result["warnings"]
-        ]
+        stats.warnings += [(w["file"] or key, w["message"]) for w in result["warnings"]]
     conn.execute(
         "INSERT OR REPLACE INTO package_results(key, digest, size, mtime_ns) VALUES (?, ?, ?, ?)",
         (key, digest, st.st_size, st.st_mtime_ns),
@@ -106,7 +105,7 @@ def _merge_one(conn: sqlite3.Connection, key: str, path: Path, stored: tuple | N
 
 
 def _package_column(key: str) -> str | None:
-    return None if key == UNOWNED_KEY else key
+    return None if key == UNOWNED_KEY else _path(key)
 
 
 def _delete_package(conn: sqlite3.Connection, key: str) -> None:
@@ -127,7 +126,7 @@ def _insert_result(conn: sqlite3.Connection, key: str, result: dict[str, Any]) -
         conn.execute(
             "INSERT INTO packages(path, name, kind, version, description, metadata, match_key, manifests)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (package["path"], package["name"], package["kind"], package.get("version"), package.get("description"),
+            (_path(package["path"]), package["name"], package["kind"], package.get("version"), package.get("description"),
              _json(package.get("metadata") or {}), package.get("match_key") or "", _json(package.get("manifests") or [])),
         )
         conn.executemany(
@@ -140,20 +139,20 @@ def _insert_result(conn: sqlite3.Connection, key: str, result: dict[str, Any]) -
     conn.executemany(
         "INSERT INTO files(path, package, extension, size_bytes, language, sha256, status, note)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(f["path"], pkg, _extension(f["path"]), f["size"], f["language"], f["sha256"], f["status"], f["note"])
+        [(_path(f["path"]), pkg, _extension(_path(f["path"])), f["size"], f["language"], f["sha256"], f["status"], f["note"])
          for f in result["files"]],
     )
     conn.executemany(
         "INSERT INTO symbols(package, name, kind, signature, file_path, line, end_line, visibility,"
         " parent_symbol, return_type, parameters, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(pkg, s["name"], s["kind"], s["signature"], s["file"], s["line"], s["end_line"], s["visibility"],
+        [(pkg, s["name"], s["kind"], s["signature"], _path(s["file"]), s["line"], s["end_line"], s["visibility"],
           s["parent"], s["return_type"], _json([{"name": n, "type": t} for n, t in s["parameters"]]),
           languages.get(s["file"]))
          for s in result["symbols"]],
     )
     conn.executemany(
         "INSERT INTO warnings(package, file_path, message) VALUES (?, ?, ?)",
-        [(pkg, w["file"], w["message"]) for w in result["warnings"]],
+        [(pkg, w["file"] and _path(w["file"]), w["message"]) for w in result["warnings"]],
     )
     conn.executemany(
         "INSERT INTO symbols_fts(rowid, name, words, signature) VALUES (?, ?, ?, ?)",
@@ -175,6 +174,14 @@ def split_words(name: str) -> str:
     return " ".join(w.lower() for w in _WORD.findall(name))
 
 
+def _path(path: str) -> str:
+    """File names that are not UTF-8 reach us surrogate-escaped; SQLite text
+    must be UTF-8, so show their raw bytes as \\xNN escapes instead."""
+    if path.isascii():
+        return path
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _extension(path: str) -> str:
     base = path.rsplit("/", 1)[-1]
     dot = base.rfind(".")
@@ -193,6 +200,28 @@ def _resolve_internal(conn: sqlite3.Connection) -> None:
         " WHERE p.match_key = dependencies.match_key AND p.match_key != '' AND p.path != dependencies.package)"
     )
     conn.execute("UPDATE dependencies SET is_internal = (internal_package IS NOT NULL)")
+
+
+def _warn_duplicate_names(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Two packages of one ecosystem with the same name: dependencies on that
+    name resolve to the first path, which is probably not what the owner meant."""
+    conn.execute("DELETE FROM warnings WHERE origin = 'merge'")
+    rows = conn.execute(
+        "SELECT p.path, p.name, p.manifests, d.others FROM packages p JOIN ("
+        "  SELECT match_key, group_concat(path, ', ') AS others FROM ("
+        "    SELECT match_key, path FROM packages WHERE match_key != '' ORDER BY path)"
+        "  GROUP BY match_key HAVING count(*) > 1) d ON d.match_key = p.match_key ORDER BY p.path"
+    ).fetchall()
+    messages = []
+    for path, name, manifests, others in rows:
+        manifest = (json.loads(manifests) or [None])[0]
+        message = f"duplicate package name {name!r}: declared in {others}; internal dependencies resolve to the first"
+        conn.execute(
+            "INSERT INTO warnings(package, file_path, message, origin) VALUES (?, ?, ?, 'merge')",
+            (path, manifest, message),
+        )
+        messages.append((manifest or path, message))
+    return messages
 
 
 def _write_meta(conn: sqlite3.Connection, root: str, discover_seconds: float | None, stats: MergeStats) -> None:
@@ -241,8 +270,13 @@ def _remove_stale_results(results: Path, current: set[str]) -> None:
 
 
 def _report(stats: MergeStats, db: str) -> None:
-    for w in stats.warnings:
-        print(f"symidx: warning: {w}", file=sys.stderr)
+    # One line per distinct problem: a missing grammar must not print 10,000 lines.
+    grouped: dict[str, list[str]] = {}
+    for where, message in stats.warnings:
+        grouped.setdefault(message, []).append(where)
+    for message, places in grouped.items():
+        more = f" (and {len(places) - 3} more files)" if len(places) > 3 else ""
+        print(f"symidx: warning: {', '.join(places[:3])}{more}: {message}", file=sys.stderr)
     for u in stats.unreadable:
         print(f"symidx: warning: {u}", file=sys.stderr)
     print(

@@ -67,7 +67,8 @@ CREATE TABLE warnings (
     id        INTEGER PRIMARY KEY,
     package   TEXT,
     file_path TEXT,
-    message   TEXT NOT NULL
+    message   TEXT NOT NULL,
+    origin    TEXT NOT NULL DEFAULT 'result'  -- 'result' (from extraction) or 'merge' (cross-package)
 );
 CREATE INDEX warnings_package ON warnings(package);
 
