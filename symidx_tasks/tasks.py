@@ -14,10 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any, Iterator
 
+from doit.exceptions import TaskFailed
 from doit.tools import config_changed
 
 from .config import IndexConfig, load_config
@@ -28,6 +30,7 @@ from .store.db import SCHEMA_VERSION
 from .store.merge import merge_results
 
 MERGE = "merge"
+STRICT = "strict"
 DEFAULT_DB = ".symidx/index.db"
 
 
@@ -38,18 +41,24 @@ def results_dir(db: str | os.PathLike[str]) -> Path:
 
 def task_name(key: str) -> str:
     # A package at the top-level directory "merge" must not shadow the merge task.
-    return f"./{key}" if key == MERGE else key
+    return f"./{key}" if key in (MERGE, STRICT) else key
 
 
 def index_tasks(
     root: str | os.PathLike[str] = ".",
     db: str | os.PathLike[str] = DEFAULT_DB,
     config: IndexConfig | None = None,
+    strict: bool | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Yield the index's doit sub-tasks (use inside a ``task_*`` generator)."""
+    """Yield the index's doit sub-tasks (use inside a ``task_*`` generator).
+
+    ``config`` defaults to the indexed repo's own (symidx.toml / [tool.symidx]);
+    ``strict`` (default: the config's) makes any warning fail the merge task.
+    """
     root = Path(root).resolve()
     db = Path(db).resolve()
     config = config if config is not None else load_config(root)
+    strict = config.strict if strict is None else strict
     started = time.perf_counter()
     found = discover(root, config)
     discover_seconds = time.perf_counter() - started
@@ -72,6 +81,17 @@ def index_tasks(
         "clean": [(remove_db, [str(db)])],
         "verbosity": 2,  # the merge prints the warnings of what it loaded
     }
+    if strict:
+        # A task of its own that always runs: a no-op re-run must fail too
+        # while warnings remain, without rewriting the DB.
+        yield {
+            "name": STRICT,
+            "doc": "fail if the index holds any warning (strict mode)",
+            "actions": [(check_no_warnings, [str(db)])],
+            "file_dep": [str(db)],
+            "uptodate": [False],
+            "verbosity": 2,
+        }
 
 
 def package_task(root: Path, unit: Unit, config: IndexConfig, out: Path) -> dict[str, Any]:
@@ -122,6 +142,20 @@ class ResultGuard:
 def run_merge(**kwargs: Any) -> None:
     # doit actions must return None/bool/str/dict, not the merge's stats.
     merge_results(**kwargs)
+
+
+def check_no_warnings(db: str) -> TaskFailed | None:
+    """Strict mode: fail the run while the index holds any warning."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        rows = conn.execute("SELECT coalesce(file_path, package), message FROM warnings ORDER BY 1, 2").fetchall()
+    finally:
+        conn.close()
+    if not rows:
+        return None
+    listing = "\n".join(f"  {where}: {message}" for where, message in rows[:20])
+    more = f"\n  ... and {len(rows) - 20} more" if len(rows) > 20 else ""
+    return TaskFailed(f"strict mode: the index has {len(rows)} warning(s):\n{listing}{more}")
 
 
 def remove_db(db: str) -> None:
