@@ -5,8 +5,23 @@ multiprocessing start method and serialise to JSON deterministically.
 """
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+# Column order of a symbol row in a result file, which is also the order the
+# merge inserts them in: workers do the formatting, the one writer only writes.
+SYMBOL_COLUMNS = ("file", "line", "end_line", "name", "kind", "signature", "visibility",
+                  "parent", "return_type", "parameters", "words")
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def split_words(name: str) -> str:
+    """processPayment / process_payment / HTTPServer -> "process payment" / "http server",
+    so full-text search finds a symbol by any word of its name."""
+    return " ".join(w.lower() for w in _WORD.findall(name))
 
 
 @dataclass(frozen=True)
@@ -28,6 +43,13 @@ class Symbol:
     return_type: str | None = None
     parent: str | None = None  # name of the enclosing symbol (class, impl type, ...)
     visibility: str = "public"  # as the language spells it: public, export, pub, ...
+
+    def to_row(self, file_path: str) -> list[Any]:
+        """The symbol as a result-file row (see SYMBOL_COLUMNS)."""
+        params = json.dumps([{"name": p.name, "type": p.type} for p in self.parameters],
+                            ensure_ascii=False, separators=(",", ":"))
+        return [file_path, self.line, self.end_line, self.name, self.kind, self.signature, self.visibility,
+                self.parent, self.return_type, params, split_words(self.name)]
 
     def to_json(self, file_path: str) -> dict[str, Any]:
         return {

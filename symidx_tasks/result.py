@@ -14,7 +14,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-FORMAT_VERSION = 1
+from .records import SYMBOL_COLUMNS
+
+FORMAT_VERSION = 2
 
 _REQUIRED = {"format": int, "key": str, "files": list, "symbols": list, "warnings": list}
 
@@ -63,6 +65,8 @@ def decode(data: bytes, key: str | None = None) -> dict[str, Any]:
             raise ResultError(f"field {field!r} missing or not {typ.__name__}")
     if result["format"] != FORMAT_VERSION:
         raise ResultError(f"format {result['format']}, expected {FORMAT_VERSION}")
+    if result.get("symbol_columns") != list(SYMBOL_COLUMNS):
+        raise ResultError("symbol columns differ from this symidx's")
     if key is not None and result["key"] != key:
         raise ResultError(f"holds package {result['key']!r}, expected {key!r}")
     return result

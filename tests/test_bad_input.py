@@ -135,7 +135,7 @@ def test_vanished_file_is_recorded_not_fatal(tmp_path: Path) -> None:
     result = json.loads(out.read_text())
     gone = next(f for f in result["files"] if f["path"] == "gone.py")
     assert gone["status"] == "error" and "vanished" in gone["note"]
-    assert [s["name"] for s in result["symbols"]] == ["a"]
+    assert [row[result["symbol_columns"].index("name")] for row in result["symbols"]] == ["a"]
     assert {"file": "gone.py", "message": gone["note"]} in result["warnings"]
     assert values["unstable"] is False
 

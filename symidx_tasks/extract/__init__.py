@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .. import result as result_file
+from ..records import SYMBOL_COLUMNS
 from .languages import parser_for
 from .source import extract_source
 
@@ -69,7 +70,8 @@ def extract_package(
         "key": key,
         "package": package,
         "files": file_records,
-        "symbols": symbols,  # file, then line order
+        "symbol_columns": list(SYMBOL_COLUMNS),
+        "symbols": symbols,  # rows, in file then line order
         "warnings": sorted(warnings, key=lambda w: (w["file"] or "", w["message"])),
     }
     result_file.write_atomic(out, result_file.encode(result))
@@ -158,7 +160,7 @@ def _extract_file(
         notes.append("syntax errors; symbols outside the broken regions were kept")
     if notes:
         record.update(note="; ".join(notes), warn=True)
-    return record, [s.to_json(path) for s in parsed.symbols]
+    return record, [s.to_row(path) for s in parsed.symbols]
 
 
 def _looks_minified(data: bytes) -> bool:

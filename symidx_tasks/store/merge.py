@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import sqlite3
 import subprocess
 import sys
@@ -142,36 +141,29 @@ def _insert_result(conn: sqlite3.Connection, key: str, result: dict[str, Any]) -
         [(_path(f["path"]), pkg, _extension(_path(f["path"])), f["size"], f["language"], f["sha256"], f["status"], f["note"])
          for f in result["files"]],
     )
+    # Explicit ids let the FTS rows be written from the same Python rows,
+    # without reading the symbols back.
+    base = conn.execute("SELECT coalesce(max(id), 0) FROM symbols").fetchone()[0]
+    rows = [(base + i, pkg, _path(r[0]), *r[1:10], languages.get(r[0]), r[10])
+            for i, r in enumerate(result["symbols"], 1)]
     conn.executemany(
-        "INSERT INTO symbols(package, name, kind, signature, file_path, line, end_line, visibility,"
-        " parent_symbol, return_type, parameters, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(pkg, s["name"], s["kind"], s["signature"], _path(s["file"]), s["line"], s["end_line"], s["visibility"],
-          s["parent"], s["return_type"], _json([{"name": n, "type": t} for n, t in s["parameters"]]),
-          languages.get(s["file"]))
-         for s in result["symbols"]],
+        "INSERT INTO symbols(id, package, file_path, line, end_line, name, kind, signature, visibility,"
+        " parent_symbol, return_type, parameters, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [r[:13] for r in rows],
+    )
+    conn.executemany(
+        "INSERT INTO symbols_fts(rowid, name, words, signature) VALUES (?, ?, ?, ?)",
+        [(r[0], r[5], r[13], r[7]) for r in rows],
     )
     conn.executemany(
         "INSERT INTO warnings(package, file_path, message) VALUES (?, ?, ?)",
         [(pkg, w["file"] and _path(w["file"]), w["message"]) for w in result["warnings"]],
-    )
-    conn.executemany(
-        "INSERT INTO symbols_fts(rowid, name, words, signature) VALUES (?, ?, ?, ?)",
-        [(i, n, split_words(n), sig) for i, n, sig in
-         conn.execute("SELECT id, name, signature FROM symbols WHERE package IS ?", (pkg,))],
     )
     conn.execute("INSERT INTO files_fts(rowid, path) SELECT id, path FROM files WHERE package IS ?", (pkg,))
     conn.execute(
         "INSERT INTO packages_fts(rowid, name, description, path)"
         " SELECT id, name, coalesce(description, ''), path FROM packages WHERE path IS ?", (pkg,),
     )
-
-
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
-
-
-def split_words(name: str) -> str:
-    """processPayment / process_payment / HTTPServer -> "process payment" / "http server"."""
-    return " ".join(w.lower() for w in _WORD.findall(name))
 
 
 def _path(path: str) -> str:
