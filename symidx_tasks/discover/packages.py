@@ -49,7 +49,7 @@ def find_packages(root: Path, files: list[str], config: IndexConfig) -> list[Pac
 def _unreadable(ctx: ManifestContext, kind: str, message: str) -> Package:
     # The directory still is a package: its files must not fall to the parent
     # package, and the problem must reach the index, not vanish.
-    name = posixpath.basename(ctx.dir) if ctx.dir != "." else "root"
+    name = ctx.dir_name
     ctx.warn(message)
     return ctx.package(name=name, kind=kind, match_key="")
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import cargo, go, npm, python
+from . import cargo, go, gradle, maven, npm, perl, python, ruby
 
-KINDS: tuple[ModuleType, ...] = (npm, cargo, go, python)
+KINDS: tuple[ModuleType, ...] = (npm, cargo, go, python, maven, gradle, perl, ruby)
 
 
 def kind_names() -> tuple[str, ...]:

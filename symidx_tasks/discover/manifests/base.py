@@ -44,6 +44,11 @@ class ManifestContext:
     read: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def dir_name(self) -> str:
+        """The default package name: the directory's own name ("root" for the repo root)."""
+        return posixpath.basename(self.dir) if self.dir != "." else "root"
+
     def rel(self, name: str) -> str:
         """Root-relative path of a file in this package's directory."""
         return name if self.dir == "." else f"{self.dir}/{name}"

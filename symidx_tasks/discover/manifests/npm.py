@@ -25,7 +25,7 @@ def parse(ctx: ManifestContext) -> Package | None:
     data = ctx.own("json")
     where = ctx.rel("package.json")
     expect(data, dict, where)
-    name = expect(data.get("name"), str, f"{where}: name") or posixpath.basename(ctx.dir) or "root"
+    name = expect(data.get("name"), str, f"{where}: name") or ctx.dir_name
     deps: list[Dependency] = []
     for table, kind in _DEP_TABLES:
         mapping = expect(data.get(table), dict, f"{where}: {table}") or {}

@@ -31,7 +31,6 @@
 from __future__ import annotations
 
 import configparser
-import posixpath
 import re
 from typing import Any, Iterator
 
@@ -105,7 +104,7 @@ def _pyproject(ctx: ManifestContext, data: dict, project: dict | None, poetry: d
         if not name:
             if metadata.get("package_mode") is not False:
                 raise ManifestError(f"{where}: [tool.poetry] has no name")
-            name = posixpath.basename(ctx.dir) if ctx.dir != "." else "root"
+            name = ctx.dir_name
         version = expect(poetry.get("version"), str, f"{at}.version")
         description = expect(poetry.get("description"), str, f"{at}.description")
     deps += _poetry_dependencies(ctx, poetry, poetry_deps, metadata, where)
@@ -276,7 +275,7 @@ def _setup_cfg(ctx: ManifestContext) -> Package | None:
 
     name = value(meta_section, "name", "name")
     if name is None:
-        name = posixpath.basename(ctx.dir) if ctx.dir != "." else "root"
+        name = ctx.dir_name
         ctx.warn(f"{where}: [metadata] has no name (set in setup.py?); named after its directory")
     version = value(meta_section, "version", "version")
     description = value(meta_section, "description", "description")
