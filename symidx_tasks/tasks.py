@@ -77,7 +77,8 @@ def index_tasks(
         })],
         "file_dep": result_paths,
         "targets": [str(db)],
-        "uptodate": [config_changed({"schema": SCHEMA_VERSION, "keys": sorted(u.key for u in found.units)})],
+        "uptodate": [config_changed({"schema": SCHEMA_VERSION, "keys": sorted(u.key for u in found.units)}),
+                     FileGuard(str(db))],
         "clean": [(remove_db, [str(db)])],
         "verbosity": 2,  # the merge prints the warnings of what it loaded
     }
@@ -116,32 +117,38 @@ def package_task(root: Path, unit: Unit, config: IndexConfig, out: Path) -> dict
         })],
         "file_dep": file_dep,
         "targets": [str(out)],
-        "uptodate": [config_changed(digest), ResultGuard(str(out))],
+        "uptodate": [config_changed(digest), FileGuard(str(out))],
         "clean": True,
     }
 
 
-class ResultGuard:
-    """uptodate check for what file_dep cannot see: the result file is still the
-    one this task wrote (not truncated, replaced or damaged since), and no
-    source kept changing while the task read it."""
+class FileGuard:
+    """uptodate check for what file_dep cannot see: the task's output (a result
+    file, the DB) is still the one it wrote, not truncated, damaged, replaced or
+    copied over since; and (package tasks) no source kept changing while it was
+    read. The action returns the output's stat as doit task values."""
 
-    def __init__(self, out: str) -> None:
-        self.out = out
+    def __init__(self, path: str) -> None:
+        self.path = path
 
     def __call__(self, task: Any, values: dict[str, Any]) -> bool:
         if values.get("unstable") or "result" not in values:
             return False
-        try:
-            st = os.stat(self.out)
-        except OSError:
-            return False
-        return [st.st_size, st.st_mtime_ns] == values["result"]
+        return _stat(self.path) == values["result"]
 
 
-def run_merge(**kwargs: Any) -> None:
-    # doit actions must return None/bool/str/dict, not the merge's stats.
+def _stat(path: str) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def run_merge(**kwargs: Any) -> dict[str, Any]:
+    # doit saves a returned dict as task values: FileGuard checks the DB against it.
     merge_results(**kwargs)
+    return {"result": _stat(kwargs["db"])}
 
 
 def check_no_warnings(db: str) -> TaskFailed | None:

@@ -1,0 +1,64 @@
+"""The store heals itself: old schema, damaged or replaced DB files converge."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from symidx_tasks.store.db import SCHEMA_VERSION, DatabaseError, connect_reader
+
+from .indexing import build, dump
+from .trees import SAMPLE, write_tree
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Path, Path, str]:
+    repo = write_tree(tmp_path / "repo", SAMPLE)
+    db = tmp_path / "state" / "index.db"
+    build(repo, db)
+    return repo, db, dump(db)
+
+
+def test_old_schema_version_is_rebuilt(built) -> None:
+    repo, db, expected = built
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    conn.execute("DROP TABLE symbols_fts")  # an old layout, not just an old number
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseError, match=f"schema version 0, this symidx reads {SCHEMA_VERSION}"):
+        connect_reader(db)
+    run = build(repo, db)  # the DB changed behind the merge task: it runs and rebuilds
+    assert run.executed == ["index:merge"]
+    assert f"rebuilding it as version {SCHEMA_VERSION}" in run.err
+    assert dump(db) == expected
+
+
+def test_damaged_db_is_rebuilt_on_the_next_run(built) -> None:
+    repo, db, expected = built
+    db.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(DatabaseError, match="is not a readable symidx index"):
+        connect_reader(db)
+    run = build(repo, db)
+    assert run.executed == ["index:merge"]
+    assert "is damaged" in run.err and "rebuilding it from the result files" in run.err
+    assert dump(db) == expected
+
+
+def test_copied_db_converges(built, tmp_path: Path) -> None:
+    repo, db, expected = built
+    stale = tmp_path / "stale.db"
+    shutil.copy(db, stale)
+    (repo / "libs/core/shop_core/money.py").write_text("def refund(amount: int) -> None:\n    pass\n")
+    build(repo, db)
+    changed = dump(db)
+    shutil.copy(stale, db)  # an old copy put back in place of the current index
+    build(repo, db)
+    assert dump(db) == changed != expected
+
+
+def test_missing_db_reads_fail_with_one_line(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match=r"no index at .*: build it with"):
+        connect_reader(tmp_path / "nope.db")
