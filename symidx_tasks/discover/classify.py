@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import fnmatch
-from typing import NamedTuple
+import re
+from functools import lru_cache
+from typing import Callable, NamedTuple
 
 from ..config import IndexConfig
 from ..extract.languages import language_for
@@ -17,6 +19,8 @@ class FileEntry(NamedTuple):
 
 def classify(paths: list[str], package: Package | None, config: IndexConfig) -> list[FileEntry]:
     prefix = "" if package is None or package.path == "." else package.path + "/"
+    tests = _matcher(config.test_patterns) if config.skip_tests else None
+    generated = _matcher(config.generated_patterns) if config.skip_generated else None
     out = []
     for path in paths:
         spec = language_for(path)
@@ -26,26 +30,30 @@ def classify(paths: list[str], package: Package | None, config: IndexConfig) -> 
             rel = path[len(prefix):]  # patterns like "tests/" apply inside the package
             if package is not None and package.languages is not None and language not in package.languages:
                 skip = "language not enabled"
-            elif config.skip_tests and _matches(rel, config.test_patterns):
+            elif tests is not None and tests(rel):
                 skip = "test"
-            elif config.skip_generated and _matches(rel, config.generated_patterns):
+            elif generated is not None and generated(rel):
                 skip = "generated"
         out.append(FileEntry(path, language, skip))
     return out
 
 
-def _matches(rel: str, patterns: tuple[str, ...]) -> bool:
-    """gitignore-like: "dir/" matches a directory anywhere in the path, other
-    patterns match the file name (or the whole path when they contain "/")."""
-    parts = rel.split("/")
-    name = parts[-1]
-    for pat in patterns:
-        if pat.endswith("/"):
-            if pat[:-1] in parts[:-1]:
-                return True
-        elif "/" in pat:
-            if fnmatch.fnmatchcase(rel, pat):
-                return True
-        elif fnmatch.fnmatchcase(name, pat):
+@lru_cache(maxsize=32)
+def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """gitignore-like patterns as one test: "dir/" matches a directory anywhere
+    in the path, other patterns match the file name (or the whole path when
+    they contain "/"). Compiled once: discovery classifies every file of the
+    repo on every doit run, no-op runs included."""
+    dirs = frozenset(p[:-1] for p in patterns if p.endswith("/"))
+    names = [fnmatch.translate(p) for p in patterns if not p.endswith("/") and "/" not in p]
+    paths = [fnmatch.translate(p) for p in patterns if not p.endswith("/") and "/" in p]
+    name_re = re.compile("|".join(names)).match if names else None
+    path_re = re.compile("|".join(paths)).match if paths else None
+
+    def matches(rel: str) -> bool:
+        head, _, name = rel.rpartition("/")
+        if dirs and head and not dirs.isdisjoint(head.split("/")):
             return True
-    return False
+        return bool((name_re and name_re(name)) or (path_re and path_re(rel)))
+
+    return matches

@@ -81,12 +81,14 @@ def assign_files(package_paths: Iterable[str], files: list[str]) -> tuple[dict[s
     owners = set(package_paths)
     owned: dict[str, list[str]] = {p: [] for p in owners}
     unowned: list[str] = []
+    owner_of: dict[str, str | None] = {}  # directory -> owning package (many files share a directory)
+
+    def owner(d: str) -> str | None:
+        if d not in owner_of:
+            owner_of[d] = d if d in owners else None if d == "." else owner(posixpath.dirname(d) or ".")
+        return owner_of[d]
+
     for f in files:
-        d = posixpath.dirname(f) or "."
-        while d not in owners and d != ".":
-            d = posixpath.dirname(d) or "."
-        if d in owners:
-            owned[d].append(f)
-        else:
-            unowned.append(f)
+        found = owner(f.rpartition("/")[0] or ".")
+        (owned[found] if found is not None else unowned).append(f)
     return owned, unowned
