@@ -9,6 +9,7 @@ from pathlib import Path
 from doit import get_var
 
 from symidx_tasks import DEFAULT_DB, index_tasks
+from symidx_tasks.progress import ProgressReporter
 
 DB = get_var("db", DEFAULT_DB)
 Path(DB).parent.mkdir(parents=True, exist_ok=True)  # doit's sqlite3 backend does not create it
@@ -22,6 +23,8 @@ DOIT_CONFIG = {
     # to dbm.dumb, which is slow and not safe against a killed run.
     "backend": "sqlite3",
     "dep_file": str(Path(DB).parent / "doit-deps.sqlite"),
+    # packages done/total, rate, ETA, failures; `--reporter console` for doit's own
+    "reporter": ProgressReporter,
 }
 
 

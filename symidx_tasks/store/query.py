@@ -7,7 +7,7 @@ prints.
 
 Packages are named by their path (unique) or their name (may be ambiguous: the
 error lists the candidates). Lists that can grow with the repo are pages:
-``{"total", "offset", "limit", "results"}``.
+``{"total", "offset", "limit", "next_offset", "results"}``.
 """
 from __future__ import annotations
 
@@ -18,15 +18,15 @@ import re
 import sqlite3
 import subprocess
 from collections import deque
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .db import DatabaseError, connect_reader
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 1000
-UNOWNED = None  # the package column of files outside any package
 API_LIMIT = 50  # top-level symbols listed in a package's public API summary
 STALE_EXAMPLES = 10
 
@@ -34,6 +34,10 @@ STALE_EXAMPLES = 10
 class QueryError(Exception):
     """A question the index cannot answer as asked (unknown or ambiguous package,
     unknown file, no path...); the message is one line meant for a person."""
+
+
+class InvalidArgument(QueryError):
+    """A limit, offset or depth out of range."""
 
 
 # --------------------------------------------------------------------- opening
@@ -62,22 +66,15 @@ def _sqlite_message(db: str | os.PathLike[str], exc: sqlite3.Error) -> str:
     return f"{db} is not a readable symidx index ({text})"
 
 
-def guard(db: str | os.PathLike[str]):
-    """Context manager turning sqlite errors raised mid-query into one-line DatabaseErrors."""
-    return _Guard(db)
-
-
-class _Guard:
-    def __init__(self, db: str | os.PathLike[str]) -> None:
-        self.db = db
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, exc_type, exc, tb) -> bool:
-        if exc is not None and isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.ProgrammingError):
-            raise DatabaseError(_sqlite_message(self.db, exc)) from None
-        return False
+@contextmanager
+def guard(db: str | os.PathLike[str]) -> Iterator[None]:
+    """Turn sqlite errors raised mid-query (a lock, a damaged file) into one-line DatabaseErrors."""
+    try:
+        yield
+    except sqlite3.ProgrammingError:
+        raise
+    except sqlite3.Error as exc:
+        raise DatabaseError(_sqlite_message(db, exc)) from None
 
 
 # -------------------------------------------------------------------- shapes
@@ -135,11 +132,11 @@ def page(results: list[Any], total: int, offset: int, limit: int | None) -> dict
 def _limits(limit: int | None, offset: int) -> tuple[int, int]:
     """SQL LIMIT/OFFSET values; None means everything (capped only by SQLite)."""
     if offset < 0:
-        raise QueryError(f"offset must be >= 0, got {offset}")
+        raise InvalidArgument(f"offset must be >= 0, got {offset}")
     if limit is None:
         return -1, offset
     if limit < 1:
-        raise QueryError(f"limit must be >= 1, got {limit}")
+        raise InvalidArgument(f"limit must be >= 1, got {limit}")
     return min(limit, MAX_LIMIT), offset
 
 
@@ -229,7 +226,7 @@ def get_package(conn: sqlite3.Connection, ref: str, files_limit: int | None = 10
     out["metadata"] = _loads(row["metadata"], {})
     out["manifests"] = _loads(row["manifests"], [])
     languages = dict(conn.execute(
-        "SELECT coalesce(language, '-'), count(*) FROM files WHERE package = ? GROUP BY 1 ORDER BY 1", (path,)))
+        "SELECT coalesce(language, 'other'), count(*) FROM files WHERE package = ? GROUP BY 1 ORDER BY 1", (path,)))
     n_files = sum(languages.values())
     n_symbols = conn.execute("SELECT count(*) FROM symbols WHERE package = ?", (path,)).fetchone()[0]
     deps = dependencies(conn, path)
@@ -338,7 +335,7 @@ def dependency_graph(conn: sqlite3.Connection, ref: str, reverse: bool = False,
     ``depth`` bounds the BFS (1 = direct only); ``None`` walks everything.
     """
     if depth is not None and depth < 1:
-        raise QueryError(f"depth must be >= 1, got {depth}")
+        raise InvalidArgument(f"depth must be >= 1, got {depth}")
     root = resolve_package(conn, ref)
     edges_of = _internal_edges(conn, reverse)
     names = dict(conn.execute("SELECT path, name FROM packages"))
@@ -644,7 +641,7 @@ def status(conn: sqlite3.Connection, db: str | os.PathLike[str] | None = None, c
     durations = {k[len("duration_"):]: _num(v) for k, v in sorted(m.items()) if k.startswith("duration_")}
 
     def grouped(sql: str) -> dict[str, int]:
-        return {k if k is not None else "-": v for k, v in conn.execute(sql)}
+        return {k if k is not None else "other": v for k, v in conn.execute(sql)}
 
     out: dict[str, Any] = {
         "db": str(db) if db is not None else None,
@@ -662,7 +659,7 @@ def status(conn: sqlite3.Connection, db: str | os.PathLike[str] | None = None, c
         "durations_s": durations,
         "last_build": {"reloaded": _num(m.get("last_reloaded")), "removed": _num(m.get("last_removed"))},
     }
-    out["stale"] = staleness(conn, m) if check_stale else {"checked": False, "reason": "not checked"}
+    out["stale"] = staleness(conn, m) if check_stale else {"checked": False, "reason": "skipped"}
     return out
 
 
@@ -764,7 +761,7 @@ def _commits_between(root: Path, old: str | None, head: str) -> int | None:
 
 
 __all__ = [
-    "QueryError", "DatabaseError", "open_index", "guard", "resolve_package", "list_packages", "search_packages",
+    "QueryError", "InvalidArgument", "DatabaseError", "open_index", "guard", "resolve_package", "list_packages", "search_packages",
     "get_package", "public_api", "package_files", "package_symbols", "dependencies", "dependents",
     "dependency_graph", "dependency_path", "fts_query", "search_symbols", "get_symbol", "file_symbols",
     "search_files", "status", "staleness", "meta", "DEFAULT_LIMIT",
