@@ -135,16 +135,20 @@ def _insert_result(conn: sqlite3.Connection, key: str, result: dict[str, Any]) -
              for d in package.get("dependencies", [])],
         )
     languages = {f["path"]: f["language"] for f in result["files"]}
-    conn.executemany(
-        "INSERT INTO files(path, package, extension, size_bytes, language, sha256, status, note)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(_path(f["path"]), pkg, _extension(_path(f["path"])), f["size"], f["language"], f["sha256"], f["status"], f["note"])
-         for f in result["files"]],
-    )
     # Explicit ids let the FTS rows be written from the same Python rows,
-    # without reading the symbols back.
+    # without reading the base rows back.
+    base = conn.execute("SELECT coalesce(max(id), 0) FROM files").fetchone()[0]
+    files = [(base + i, _path(f["path"]), pkg, f["size"], f["language"], f["sha256"], f["status"], f["note"])
+             for i, f in enumerate(result["files"], 1)]
+    conn.executemany(
+        "INSERT INTO files(id, path, package, extension, size_bytes, language, sha256, status, note)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(i, path, pkg_, _extension(path), *rest) for i, path, pkg_, *rest in files],
+    )
+    conn.executemany("INSERT INTO files_fts(rowid, path) VALUES (?, ?)", [(f[0], f[1]) for f in files])
     base = conn.execute("SELECT coalesce(max(id), 0) FROM symbols").fetchone()[0]
-    rows = [(base + i, pkg, _path(r[0]), *r[1:10], languages.get(r[0]), r[10])
+    clean = {path: _path(path) for path in languages}
+    rows = [(base + i, pkg, clean[r[0]], *r[1:10], languages[r[0]], r[10])
             for i, r in enumerate(result["symbols"], 1)]
     conn.executemany(
         "INSERT INTO symbols(id, package, file_path, line, end_line, name, kind, signature, visibility,"
@@ -159,7 +163,6 @@ def _insert_result(conn: sqlite3.Connection, key: str, result: dict[str, Any]) -
         "INSERT INTO warnings(package, file_path, message) VALUES (?, ?, ?)",
         [(pkg, w["file"] and _path(w["file"]), w["message"]) for w in result["warnings"]],
     )
-    conn.execute("INSERT INTO files_fts(rowid, path) SELECT id, path FROM files WHERE package IS ?", (pkg,))
     conn.execute(
         "INSERT INTO packages_fts(rowid, name, description, path)"
         " SELECT id, name, coalesce(description, ''), path FROM packages WHERE path IS ?", (pkg,),
