@@ -274,9 +274,10 @@ def _report(stats: MergeStats, db: str) -> None:
         print(f"symidx: warning: {', '.join(places[:3])}{more}: {message}", file=sys.stderr)
     for u in stats.unreadable:
         print(f"symidx: warning: {u}", file=sys.stderr)
+    c = stats.counts
     print(
-        f"symidx: {stats.counts.get('count_packages', 0)} packages ({len(stats.reloaded)} re-extracted, "
-        f"{len(stats.removed)} removed), {stats.counts.get('count_symbols', 0)} symbols, "
-        f"{stats.counts.get('count_files', 0)} files, {stats.counts.get('count_warnings', 0)} warnings, "
+        f"symidx: {c.get('count_packages', 0)} packages, {c.get('count_symbols', 0)} symbols, "
+        f"{c.get('count_files', 0)} files, {c.get('count_warnings', 0)} warnings; "
+        f"{len(stats.reloaded)} of {stats.total} results reloaded, {len(stats.removed)} removed; "
         f"merge {stats.seconds:.2f}s -> {db}"
     )
