@@ -11,7 +11,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ..records import Param, Symbol
-from .syntax import header, lines, one_line, text
+from .syntax import flat, header, lines, one_line, text
 
 _PUBLIC = "public"
 
@@ -112,8 +112,7 @@ def _types(node: Node, source: bytes) -> list[Symbol]:
         if kind == "type":
             signature = "type " + one_line(text(spec, source))
         else:  # the members are symbols of their own: stop at the keyword
-            name_and_params = source[spec.start_byte : type_node.start_byte].decode("utf-8", "replace")
-            signature = f"type {one_line(name_and_params)} {kind}"
+            signature = f"type {flat(source, spec.start_byte, type_node.start_byte)} {kind}"
         first, last = lines(spec)
         symbols.append(Symbol(name, kind, first, last, signature, parent=None, visibility=_PUBLIC))
         if kind == "struct":
@@ -134,8 +133,7 @@ def _struct_fields(struct: Node, source: bytes, parent: str) -> list[Symbol]:
         if names:
             entries = [(n, f"{n} {one_line(text(type_node, source))}") for n in names]
         elif type_node is not None:  # embedded: the field is named after its type
-            embedded = source[field.start_byte : type_node.end_byte].decode("utf-8", "replace")
-            entries = [(_base_type_name(type_node, source), one_line(embedded))]
+            entries = [(_base_type_name(type_node, source), flat(source, field.start_byte, type_node.end_byte))]
         else:
             continue
         first, last = lines(field)
@@ -171,13 +169,10 @@ def _values(node: Node, source: bytes) -> list[Symbol]:
         if not exported:
             continue
         first, last = lines(spec)
-        if first == last:
-            written = text(spec, source)
-        else:  # a multi-line value (a func literal, a composite) is no signature
-            type_node = spec.child_by_field_name("type")
-            end = (type_node or names[-1]).end_byte
-            written = source[spec.start_byte : end].decode("utf-8", "replace")
-        signature = f"{keyword} {one_line(written)}"
+        end = spec.end_byte
+        if first != last:  # a multi-line value (a func literal, a composite) is no signature
+            end = (spec.child_by_field_name("type") or names[-1]).end_byte
+        signature = f"{keyword} {flat(source, spec.start_byte, end)}"
         symbols.extend(Symbol(n, kind, first, last, signature, visibility=_PUBLIC) for n in exported)
     return symbols
 

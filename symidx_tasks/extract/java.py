@@ -16,19 +16,16 @@ out; a field keeps its initializer only when that ends on the field's first
 line. A field's ``return_type`` is its declared type. A record's parameters
 are its components, and so are its compact constructor's. A symbol's line is
 that of its first keyword, not of the annotations above it.
-
-The helpers ``members``, ``written`` and ``first_line`` serve Kotlin as well.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any
 
 from tree_sitter import Node
 
 from ..records import Param, Symbol
-from .syntax import child_of_type, one_line, text
+from .syntax import child_of_type, drain, first_line, members, public_symbol, start_of_first, text, written
 
-_PUBLIC = "public"
 _TYPE_KINDS = {
     "class_declaration": "class",
     "interface_declaration": "interface",
@@ -54,10 +51,9 @@ _NOT_SIGNATURE = frozenset({"marker_annotation", "annotation", "line_comment", "
 
 def extract(root: Node, source: bytes) -> list[Symbol]:
     symbols: list[Symbol] = []
-    # (body, the type it belongs to): an explicit stack, not recursion.
+    # (body, the type it belongs to)
     containers: list[tuple[Node, Symbol | None]] = [(root, None)]
-    while containers:
-        body, owner = containers.pop()
+    for body, owner in drain(containers):
         parent = owner.name if owner is not None else None
         implicit = body.type in _IMPLICITLY_PUBLIC
         for node in members(body, flatten=("enum_body_declarations",)):
@@ -81,58 +77,6 @@ def extract(root: Node, source: bytes) -> list[Symbol]:
     return symbols
 
 
-def members(body: Node, flatten: tuple[str, ...] = ()) -> Iterator[Node]:
-    """The named children of a body, looking through recovery (ERROR) nodes and ``flatten`` wrappers."""
-    pending = list(reversed(body.named_children))
-    while pending:
-        node = pending.pop()
-        if node.type == "ERROR" or node.type in flatten:
-            pending.extend(reversed(node.named_children))
-        else:
-            yield node
-
-
-def written(node: Node, source: bytes, dropped: frozenset[str], end: int | None = None, start: int | None = None) -> str:
-    """``node``'s text (from byte ``start`` up to byte ``end``) on one line, without the named subtrees
-    whose type is in ``dropped``.
-
-    Annotations and comments are what gets dropped: they can sit anywhere in a
-    header (``final @NonNull String s``, ``List<@NonNull T>``) and are no part
-    of a signature.
-    """
-    end = node.end_byte if end is None else end
-    pieces: list[bytes] = []
-    position = node.start_byte if start is None else start
-    pending = [node]
-    while pending:
-        current = pending.pop()
-        if current.end_byte <= position or current.start_byte >= end:
-            continue
-        if current.is_named and current.type in dropped:
-            pieces.append(source[position : current.start_byte])
-            position = current.end_byte
-            # the space after an annotation goes with it: "List<@A T>" -> "List<T>"
-            while position < end and source[position : position + 1].isspace():
-                position += 1
-        else:
-            pending.extend(reversed(current.children))
-    pieces.append(source[position:end])
-    return one_line(b"".join(pieces).decode("utf-8", "replace"))
-
-
-def first_line(node: Node, dropped: frozenset[str]) -> int:
-    """1-based line of the first token of ``node`` outside annotations and comments."""
-    pending = [node]
-    while pending:
-        current = pending.pop()
-        if current.is_named and current.type in dropped:
-            continue
-        if current.child_count == 0:
-            return current.start_point[0] + 1
-        pending.extend(reversed(current.children))
-    return node.start_point[0] + 1
-
-
 def _modifiers(node: Node) -> set[str]:
     modifiers = child_of_type(node, "modifiers")
     return {c.type for c in modifiers.children} if modifiers is not None else set()
@@ -153,21 +97,11 @@ def _type_text(node: Node, source: bytes, named: Node | None = None) -> str | No
 
 
 def _header(node: Node, source: bytes) -> str:
-    end = next((c.start_byte for c in node.children if c.type in _HEADER_ENDS), node.end_byte)
-    return written(node, source, _NOT_SIGNATURE, end)
+    return written(node, source, _NOT_SIGNATURE, start_of_first(node, _HEADER_ENDS))
 
 
-def _symbol(node: Node, name: str, kind: str, parent: str | None, signature: str, **extra) -> Symbol:
-    return Symbol(
-        name=name,
-        kind=kind,
-        line=first_line(node, _NOT_SIGNATURE),
-        end_line=node.end_point[0] + 1,
-        signature=signature,
-        parent=parent,
-        visibility=_PUBLIC,
-        **extra,
-    )
+def _symbol(node: Node, name: str, kind: str, parent: str | None, signature: str, **extra: Any) -> Symbol:
+    return public_symbol(node, name, kind, parent, signature, dropped=_NOT_SIGNATURE, **extra)
 
 
 def _type(node: Node, source: bytes, parent: str | None) -> Symbol:

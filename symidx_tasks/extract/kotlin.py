@@ -20,13 +20,13 @@ its declared type; ``vararg`` parameters are typed ``vararg T``.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from tree_sitter import Node
 
 from ..records import Param, Symbol
-from .java import first_line, members, written
-from .syntax import child_of_type, text
+from .syntax import child_of_type, drain, first_line, members, public_symbol, start_of_first, text, written
 
-_PUBLIC = "public"
 _HIDDEN = frozenset({"private", "internal", "protected"})
 _TYPES = ("class_declaration", "object_declaration", "companion_object")
 _BODIES = frozenset({"class_body", "enum_class_body"})
@@ -38,8 +38,7 @@ _NOT_SIGNATURE = frozenset({"annotation", "file_annotation", "line_comment", "mu
 def extract(root: Node, source: bytes) -> list[Symbol]:
     symbols: list[Symbol] = []
     containers: list[tuple[Node, str | None]] = [(root, None)]
-    while containers:
-        body, parent = containers.pop()
+    for body, parent in drain(containers):
         for node in members(body):
             if node.type == "enum_entry":
                 name = text(child_of_type(node, "simple_identifier"), source)
@@ -72,21 +71,12 @@ def _is_public(node: Node, source: bytes) -> bool:
     )
 
 
-def _symbol(node: Node, name: str, kind: str, parent: str | None, signature: str, **extra) -> Symbol:
-    return Symbol(
-        name=name,
-        kind=kind,
-        line=first_line(node, _NOT_SIGNATURE),
-        end_line=node.end_point[0] + 1,
-        signature=signature,
-        parent=parent,
-        visibility=_PUBLIC,
-        **extra,
-    )
+def _symbol(node: Node, name: str, kind: str, parent: str | None, signature: str, **extra: Any) -> Symbol:
+    return public_symbol(node, name, kind, parent, signature, dropped=_NOT_SIGNATURE, **extra)
 
 
 def _header(node: Node, source: bytes) -> str:
-    end = next((c.start_byte for c in node.children if c.type in _HEADER_ENDS), node.end_byte)
+    end = start_of_first(node, _HEADER_ENDS)
     return written(node, source, _NOT_SIGNATURE, end).rstrip(" :")  # `constructor(x: T) : this(x)`
 
 

@@ -1,5 +1,4 @@
 """Which language a file is, and the one parser per language per process.
-# NOTE FOR HELPER SESSIONS (temporary): read /work/main/HELPERS_READ_FIRST.md before anything else — venv, no git, golden tests, conventions.
 
 Adding a language: write ``extract/<module>.py`` with an ``extract(root, source)``
 function, then add one ``LanguageSpec`` line to ``LANGUAGES``.

@@ -22,12 +22,10 @@ grammar, and what follows such a misreading can be lost.
 """
 from __future__ import annotations
 
-from typing import Iterator
-
 from tree_sitter import Node
 
 from ..records import Param, Symbol
-from .syntax import child_of_type, header, lines, one_line, text
+from .syntax import child_of_type, drain, header, lines, members, one_line, span, text
 
 _PUBLIC = "public"
 _SCOPES = {"package_statement": "package", "class_statement": "class"}
@@ -43,8 +41,7 @@ def extract(root: Node, source: bytes) -> list[Symbol]:
     symbols: list[Symbol] = []
     # (block, the package in effect where it starts)
     blocks: list[tuple[Node, str | None]] = [(root, None)]
-    while blocks:
-        block, package = blocks.pop()
+    for block, package in drain(blocks):
         symbols.extend(_read_block(block, source, package, blocks))
     return symbols
 
@@ -54,7 +51,9 @@ def _read_block(block: Node, source: bytes, package: str | None, blocks: list[tu
     opened: Node | None = None  # the statement-form package statement in effect
     last: Node | None = None  # its last statement so far
     previous: Node | None = None
-    for node in _statements(block):
+    # Where the parser gave up on a sub it often leaves the tokens ``sub`` and
+    # ``name`` side by side: the sub is still worth reporting.
+    for node in members(block, tokens=True):
         after_sub, previous = previous is not None and previous.type == "sub", node
         if node.type in _SCOPES:
             inner = child_of_type(node, "block")
@@ -83,21 +82,6 @@ def _read_block(block: Node, source: bytes, package: str | None, blocks: list[tu
     if opened is not None:
         symbols.append(_scope(opened, source, last or opened))
     return symbols
-
-
-def _statements(block: Node) -> Iterator[Node]:
-    """The statements of a block and, inside recovery (ERROR) nodes, their loose tokens.
-
-    Where the parser gave up on a sub it often leaves the tokens ``sub`` and
-    ``name`` side by side: the sub is still worth reporting.
-    """
-    pending = list(reversed(block.children))
-    while pending:
-        node = pending.pop()
-        if node.type == "ERROR":
-            pending.extend(reversed(node.children))
-        else:
-            yield node
 
 
 def _name(node: Node, source: bytes) -> str:
@@ -167,7 +151,7 @@ def _constants(node: Node, source: bytes, package: str | None) -> list[Symbol]:
             continue
         signature = f"use constant {name}"
         if value is not None and value.end_point[0] == key.start_point[0]:
-            written = source[key.end_byte : value.end_byte].decode("utf-8", "replace")
+            written = span(source, key.end_byte, value.end_byte)
             signature += f" => {one_line(written.strip().removeprefix('=>').removeprefix(','))}"
         first, last = lines(key)[0], lines(value or key)[1]
         symbols.append(Symbol(name, "constant", first, last, signature, parent=package, visibility=_PUBLIC))

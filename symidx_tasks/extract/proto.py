@@ -10,9 +10,8 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ..records import Param, Symbol
-from .syntax import child_of_type, lines, one_line, text
+from .syntax import child_of_type, drain, flat, one_line, public_symbol, text
 
-_PUBLIC = "public"
 # Definitions whose name is a child node of its own type, and where their members live.
 _DEFINITIONS = {
     "message": ("message_name", "message_body"),
@@ -25,15 +24,14 @@ _FIELDS = ("field", "map_field", "oneof_field")
 def extract(root: Node, source: bytes) -> list[Symbol]:
     symbols: list[Symbol] = []
     containers: list[tuple[Node | None, str | None]] = [(root, None)]
-    while containers:
-        container, parent = containers.pop()
+    for container, parent in drain(containers):
         if container is None:  # a body lost to a syntax error
             continue
         for node in container.named_children:
             if node.type in _DEFINITIONS:
                 name_type, body_type = _DEFINITIONS[node.type]
                 name = text(child_of_type(node, name_type), source)
-                symbols.append(_symbol(node, name, node.type, f"{node.type} {name}", parent))
+                symbols.append(public_symbol(node, name, node.type, parent, f"{node.type} {name}"))
                 containers.append((child_of_type(node, body_type) if body_type else node, name))
             elif node.type == "oneof":
                 containers.append((node, parent))
@@ -42,18 +40,13 @@ def extract(root: Node, source: bytes) -> list[Symbol]:
                 containers.append((child_of_type(node, "message_body"), extended))
             elif node.type in _FIELDS:
                 signature = _up_to(node, source, "field_number")
-                symbols.append(_symbol(node, _name(node, source), "field", signature, parent))
+                symbols.append(public_symbol(node, _name(node, source), "field", parent, signature))
             elif node.type == "enum_field":
                 signature = _up_to(node, source, "int_lit")
-                symbols.append(_symbol(node, _name(node, source), "constant", signature, parent))
+                symbols.append(public_symbol(node, _name(node, source), "constant", parent, signature))
             elif node.type == "rpc":
                 symbols.append(_rpc(node, source, parent))
     return symbols
-
-
-def _symbol(node: Node, name: str, kind: str, signature: str, parent: str | None, **extra) -> Symbol:
-    first, last = lines(node)
-    return Symbol(name, kind, first, last, signature, parent=parent, visibility=_PUBLIC, **extra)
 
 
 def _name(node: Node, source: bytes) -> str:
@@ -64,19 +57,19 @@ def _up_to(node: Node, source: bytes, until: str) -> str:
     """The declaration up to its first ``until`` child (its number): options left out."""
     last = child_of_type(node, until)
     end = last.end_byte if last is not None else node.end_byte
-    return one_line(source[node.start_byte : end].decode("utf-8", "replace")).rstrip(";").rstrip()
+    return flat(source, node.start_byte, end).rstrip(";").rstrip()
 
 
 def _rpc(node: Node, source: bytes, service: str | None) -> Symbol:
     """``rpc Watch(stream Req) returns (stream Event)``: a "request" parameter and the response type."""
     name = text(child_of_type(node, "rpc_name"), source)
     request, response = _message_types(node, source)
-    return _symbol(
+    return public_symbol(
         node,
         name,
         "rpc",
-        f"rpc {name}({request or ''}) returns ({response or ''})",
         service,
+        f"rpc {name}({request or ''}) returns ({response or ''})",
         parameters=(Param("request", request),) if request else (),
         return_type=response,
     )

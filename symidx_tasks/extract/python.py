@@ -28,22 +28,19 @@ import re
 from tree_sitter import Node
 
 from ..records import Param, Symbol
-from .syntax import header, lines, one_line, text
+from .syntax import clip, drain, header, lines, members, one_line, text
 
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*\Z")
-_SIGNATURE_LIMIT = 120
 _BOUND_FIRST = ("self", "cls")
 _TYPE_VARIABLES = ("TypeVar", "ParamSpec", "TypeVarTuple")
 
 
 def extract(root: Node, source: bytes) -> list[Symbol]:
     out: list[Symbol] = []
-    # (block, enclosing class or None): an explicit stack, not recursion, so
-    # absurdly deep class nesting cannot hit Python's recursion limit.
+    # (block, enclosing class or None)
     stack: list[tuple[Node, str | None]] = [(root, None)]
-    while stack:
-        block, parent = stack.pop()
-        for stmt in _statements(block):
+    for block, parent in drain(stack):
+        for stmt in members(block):
             node = stmt
             if node.type == "decorated_definition":
                 node = node.child_by_field_name("definition") or node
@@ -61,17 +58,6 @@ def extract(root: Node, source: bytes) -> list[Symbol]:
             elif parent is None:
                 out.extend(_module_level(node, source))
     return out
-
-
-def _statements(block: Node):
-    """The statements of a module or class body, looking through recovery nodes."""
-    pending = list(reversed(block.named_children))
-    while pending:
-        node = pending.pop()
-        if node.type == "ERROR":
-            pending.extend(reversed(node.named_children))
-        else:
-            yield node
 
 
 def _is_public(name: str) -> bool:
@@ -169,7 +155,7 @@ def _constants(stmt: Node, assignment: Node, source: bytes) -> list[Symbol]:
     if not names or _is_type_variable(node, source):
         return []
     first, last = lines(stmt)
-    signature = _clip(one_line(text(stmt, source)))
+    signature = clip(one_line(text(stmt, source)))
     return [Symbol(name=n, kind="constant", line=first, end_line=last, signature=signature) for n in names]
 
 
@@ -190,16 +176,9 @@ def _type_alias(node: Node, source: bytes) -> list[Symbol]:
     if not name or not _is_public(name):
         return []
     first, last = lines(node)
-    return [Symbol(name=name, kind="type", line=first, end_line=last, signature=_clip(one_line(text(node, source))))]
+    return [Symbol(name=name, kind="type", line=first, end_line=last, signature=clip(one_line(text(node, source))))]
 
 
 def _flat(written: str) -> str:
     """`one_line`, skipped for the common text that is one line already."""
     return one_line(written) if "\n" in written or "  " in written else written
-
-
-def _clip(signature: str, limit: int = _SIGNATURE_LIMIT) -> str:
-    """Keep a long one-line declaration readable: cut it and mark the cut."""
-    if len(signature) <= limit:
-        return signature
-    return signature[: limit - 1].rstrip() + "…"

@@ -22,14 +22,13 @@ one line, else its name.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any
 
 from tree_sitter import Node
 
 from ..records import Param, Symbol
-from .syntax import lines, one_line, text
+from .syntax import drain, flat, lines, members, one_line, public_symbol, text
 
-_PUBLIC = "public"
 # Bare calls that set the visibility of the defs that follow: are they public?
 _SECTIONS = {"public": True, "private": False, "protected": False, "module_function": True}
 _CLASS_SECTIONS = {"public_class_method": True, "private_class_method": False}
@@ -40,8 +39,7 @@ def extract(root: Node, source: bytes) -> list[Symbol]:
     symbols: list[Symbol] = []
     # (body, enclosing class or module, is a `class << self` body)
     bodies: list[tuple[Node, str | None, bool]] = [(root, None, False)]
-    while bodies:
-        body, parent, singleton = bodies.pop()
+    for body, parent, singleton in drain(bodies):
         symbols.extend(_Body(source, parent, singleton).read(body, bodies))
     return symbols
 
@@ -63,7 +61,7 @@ class _Body:
         self.modules: list[Symbol] = []
 
     def read(self, body: Node, bodies: list[tuple[Node, str | None, bool]]) -> list[Symbol]:
-        for node in _statements(body):
+        for node in members(body):
             if node.type in ("class", "module"):
                 declared = self._module(node)
                 self.modules.append(declared)
@@ -122,7 +120,7 @@ class _Body:
             node,
             name,
             "method" if in_type else "function",
-            one_line(self.source[node.start_byte : end].decode("utf-8", "replace")),
+            flat(self.source, node.start_byte, end),
             parameters=_parameters(params, self.source),
         )
         self.methods.append((symbol, public or on_self, on_self))
@@ -148,23 +146,11 @@ class _Body:
     def _module(self, node: Node) -> Symbol:
         name = node.child_by_field_name("name")
         end = (node.child_by_field_name("superclass") or name or node).end_byte
-        signature = one_line(self.source[node.start_byte : end].decode("utf-8", "replace"))
+        signature = flat(self.source, node.start_byte, end)
         return self._symbol(node, one_line(text(name, self.source)), node.type, signature)
 
-    def _symbol(self, node: Node, name: str, kind: str, signature: str, **extra) -> Symbol:
-        first, last = lines(node)
-        return Symbol(name, kind, first, last, signature, parent=self.parent, visibility=_PUBLIC, **extra)
-
-
-def _statements(body: Node) -> Iterator[Node]:
-    """The statements of a body, looking through recovery (ERROR) nodes."""
-    pending = list(reversed(body.named_children))
-    while pending:
-        node = pending.pop()
-        if node.type == "ERROR":
-            pending.extend(reversed(node.named_children))
-        else:
-            yield node
+    def _symbol(self, node: Node, name: str, kind: str, signature: str, **extra: Any) -> Symbol:
+        return public_symbol(node, name, kind, self.parent, signature, **extra)
 
 
 def _symbol_name(node: Node, source: bytes) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ..records import Param, Symbol
-from .syntax import header, lines, one_line, text
+from .syntax import drain, flat, header, lines, one_line, span, text
 
 # Items that need their own `pub`, and the kind each one is recorded as.
 _ITEM_KINDS = {
@@ -42,8 +42,7 @@ _BLOCK_BODIES = ("block", "declaration_list", "field_declaration_list", "enum_va
 def extract(root: Node, source: bytes) -> list[Symbol]:
     symbols: list[Symbol] = []
     containers: list[tuple[Node, str | None]] = [(root, None)]
-    while containers:
-        container, module = containers.pop()
+    for container, module in drain(containers):
         for node in container.named_children:
             if node.type == "impl_item":
                 symbols.extend(_impl_members(node, source))
@@ -102,7 +101,7 @@ def _signature(node: Node, source: bytes) -> str:
         written = header(node, source, body)
     elif value is not None and type_node is not None and lines(node)[0] != lines(node)[1]:
         # a multi-line initialiser is no signature: keep `pub const X: T`
-        written = source[node.start_byte : type_node.end_byte].decode("utf-8", "replace")
+        written = span(source, node.start_byte, type_node.end_byte)
     else:
         written = text(node, source)
     return one_line(written).rstrip(" ;,")
@@ -160,7 +159,7 @@ def _tuple_fields(body: Node, source: bytes, parent: str) -> list[Symbol]:
         elif body.field_name_for_child(i) == "type":
             if visibility is not None:
                 first, last = lines(child)
-                written = one_line(source[visibility.start_byte : child.end_byte].decode("utf-8", "replace"))
+                written = flat(source, visibility.start_byte, child.end_byte)
                 as_written = one_line(text(visibility, source))
                 symbols.append(Symbol(str(index), "field", first, last, written, parent=parent, visibility=as_written))
             index, visibility = index + 1, None
@@ -210,5 +209,5 @@ def _macro(node: Node, source: bytes, parent: str | None) -> Symbol:
     """A ``#[macro_export]`` macro: exported from the crate root, so recorded as "pub"."""
     name = node.child_by_field_name("name")
     first, last = lines(node)
-    signature = one_line(source[node.start_byte : name.end_byte].decode("utf-8", "replace"))
+    signature = flat(source, node.start_byte, name.end_byte)
     return Symbol(text(name, source), "macro", first, last, signature, parent=parent, visibility="pub")

@@ -14,8 +14,15 @@ class SourceSymbols:
 
 
 def extract_source(language: str, source: bytes) -> SourceSymbols:
+    if not source.endswith(b"\n"):
+        # tree-sitter-perl's scanner loops forever on a file ending in `sub #`
+        # without a final newline (in C: no callback or signal can stop it).
+        # A final newline changes no line number and no symbol.
+        source += b"\n"
     tree = parser_for(language).parse(source)
     root = tree.root_node
-    symbols = extractor_for(language)(root, source)
+    # An extractor meeting a badly broken declaration may produce a nameless
+    # symbol; it answers no query and must not reach the index.
+    symbols = [s for s in extractor_for(language)(root, source) if s.name]
     symbols.sort(key=lambda s: (s.line, s.end_line, s.parent or "", s.name, s.kind))
     return SourceSymbols(symbols, root.has_error)

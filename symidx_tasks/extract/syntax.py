@@ -1,5 +1,4 @@
 """Small helpers shared by every language extractor.
-# NOTE FOR HELPER SESSIONS (temporary): read /work/main/HELPERS_READ_FIRST.md before anything else.
 
 Extractors walk only declaration containers (module, class bodies, impl
 blocks...) and never enter function bodies: that keeps extraction a small
@@ -8,17 +7,30 @@ fraction of the parse time (see shared/MEASURED.md).
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Any, Collection, Iterable, Iterator, TypeVar
 
 from tree_sitter import Node
 
+from ..records import Symbol
+
 _SPACE = re.compile(r"\s+")
+# Where a long one-line declaration (a constant's value, a field's initializer) is cut.
+SIGNATURE_LIMIT = 120
+# A header ends where its body starts: `{`, Python's `:`, a `=` before a value.
+_HEADER_TRIM = " {:="
+
+_T = TypeVar("_T")
+
+
+def span(source: bytes, start: int, end: int) -> str:
+    """Source bytes [start, end) as text; a byte that is not UTF-8 becomes U+FFFD instead of an error."""
+    return source[start:end].decode("utf-8", "replace")
 
 
 def text(node: Node | None, source: bytes) -> str:
     if node is None:
         return ""
-    return source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+    return span(source, node.start_byte, node.end_byte)
 
 
 def one_line(s: str) -> str:
@@ -28,15 +40,122 @@ def one_line(s: str) -> str:
     return s.replace("( ", "(").replace(" )", ")").replace("[ ", "[").replace(" ]", "]").replace(", )", ")").replace(",)", ")")
 
 
+def flat(source: bytes, start: int, end: int, *, head: bytes = b"", cut: Iterable[Node] = (), trim: str = "") -> str:
+    """Source [start, end) on one line, after ``head``, without the ``cut`` nodes
+    that lie wholly inside it, and without trailing ``trim`` characters.
+
+    ``head`` is text shared by several declarations of one statement
+    (``export const `` before each declarator); ``cut`` must be in source order.
+    """
+    chunks = [head]
+    position = start
+    for node in cut:
+        if node.start_byte >= position and node.end_byte <= end:
+            chunks.append(source[position : node.start_byte])
+            position = node.end_byte
+    chunks.append(source[position:end])
+    return one_line(b"".join(chunks).decode("utf-8", "replace")).rstrip(trim)
+
+
 def header(node: Node, source: bytes, body: Node | None) -> str:
     """The declaration text before its body, on one line: the signature."""
     end = body.start_byte if body is not None else node.end_byte
-    return one_line(source[node.start_byte : end].decode("utf-8", "replace")).rstrip(" {:=")
+    return flat(source, node.start_byte, end, trim=_HEADER_TRIM)
+
+
+def written(node: Node, source: bytes, dropped: frozenset[str], end: int | None = None, start: int | None = None) -> str:
+    """``node``'s text (from byte ``start`` up to byte ``end``) on one line, without the named subtrees
+    whose type is in ``dropped``, at any depth.
+
+    Annotations and comments are what gets dropped: they can sit anywhere in a
+    header (``final @NonNull String s``, ``List<@NonNull T>``) and are no part
+    of a signature.
+    """
+    end = node.end_byte if end is None else end
+    pieces: list[bytes] = []
+    position = node.start_byte if start is None else start
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if current.end_byte <= position or current.start_byte >= end:
+            continue
+        if current.is_named and current.type in dropped:
+            pieces.append(source[position : current.start_byte])
+            position = current.end_byte
+            # the space after an annotation goes with it: "List<@A T>" -> "List<T>"
+            while position < end and source[position : position + 1].isspace():
+                position += 1
+        else:
+            pending.extend(reversed(current.children))
+    pieces.append(source[position:end])
+    return one_line(b"".join(pieces).decode("utf-8", "replace"))
+
+
+def clip(signature: str, limit: int = SIGNATURE_LIMIT) -> str:
+    """Keep a long one-line declaration readable: cut it and mark the cut."""
+    if len(signature) <= limit:
+        return signature
+    return signature[: limit - 1].rstrip() + "…"
 
 
 def lines(node: Node) -> tuple[int, int]:
     """1-based first and last line of a node."""
     return node.start_point[0] + 1, node.end_point[0] + 1
+
+
+def first_line(node: Node, dropped: frozenset[str]) -> int:
+    """1-based line of the first token of ``node`` outside the subtrees whose type is in ``dropped``
+    (the annotations and comments above a declaration)."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if current.is_named and current.type in dropped:
+            continue
+        if current.child_count == 0:
+            return current.start_point[0] + 1
+        pending.extend(reversed(current.children))
+    return node.start_point[0] + 1
+
+
+def public_symbol(
+    node: Node,
+    name: str,
+    kind: str,
+    parent: str | None,
+    signature: str,
+    *,
+    dropped: frozenset[str] = frozenset(),
+    **extra: Any,
+) -> Symbol:
+    """A public symbol spanning ``node``; with ``dropped``, it starts at its first keyword, not at
+    the annotations above it (see ``first_line``)."""
+    first, last = lines(node)
+    if dropped:
+        first = first_line(node, dropped)
+    return Symbol(name, kind, first, last, signature, parent=parent, visibility="public", **extra)
+
+
+def drain(pending: list[_T]) -> Iterator[_T]:
+    """Pop ``pending`` until it is empty while the consumer pushes more: containers are
+    walked with an explicit stack, not recursion, so absurdly deep nesting cannot hit
+    Python's recursion limit."""
+    while pending:
+        yield pending.pop()
+
+
+def members(body: Node, flatten: Collection[str] = (), *, tokens: bool = False) -> Iterator[Node]:
+    """The named children of a body, looking through recovery (ERROR) nodes and ``flatten`` wrappers.
+
+    With ``tokens``, the anonymous children too: where a parser gave up, the bare
+    tokens it left may still say what was declared.
+    """
+    pending = list(reversed(body.children if tokens else body.named_children))
+    while pending:
+        node = pending.pop()
+        if node.type == "ERROR" or node.type in flatten:
+            pending.extend(reversed(node.children if tokens else node.named_children))
+        else:
+            yield node
 
 
 def named_children(node: Node) -> Iterator[Node]:
@@ -48,3 +167,9 @@ def child_of_type(node: Node, *types: str) -> Node | None:
         if c.type in types:
             return c
     return None
+
+
+def start_of_first(node: Node, types: Collection[str]) -> int:
+    """Where ``node``'s first child of one of ``types`` starts (a declaration's body or
+    terminator), else where ``node`` ends."""
+    return next((c.start_byte for c in node.children if c.type in types), node.end_byte)

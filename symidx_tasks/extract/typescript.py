@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from ..records import Param, Symbol
-from .syntax import one_line, text
+from .syntax import child_of_type, clip, flat, members, one_line, text
 
 _FUNCTION_DECLARATIONS = frozenset({"function_declaration", "generator_function_declaration", "function_signature"})
 _CLASS_DECLARATIONS = frozenset({"class_declaration", "abstract_class_declaration"})
@@ -73,7 +73,8 @@ _CLASS_VALUES = frozenset({"class"})
 _METHOD_MEMBERS = frozenset({"method_definition", "method_signature", "abstract_method_signature"})
 _FIELD_MEMBERS = frozenset({"public_field_definition", "field_definition"})
 _HIDDEN_ACCESS = frozenset({"private", "protected"})
-_SIGNATURE_LIMIT = 120
+# A signature ends before a body, a value or a list separator.
+_SIGNATURE_TRIM = " {:=;,"
 
 
 def extract(root: Node, source: bytes) -> list[Symbol]:
@@ -94,7 +95,7 @@ class _Scope:
         """(declaration, node its signature starts at, declarator) of a name declared here."""
         if self._locals is None:
             self._locals = {}
-            for stmt in _statements(self.body):
+            for stmt in members(self.body):
                 start = stmt
                 if stmt.type == "export_statement":
                     decl = stmt.child_by_field_name("declaration")
@@ -118,7 +119,7 @@ class _Extractor:
         self.scopes.append(_Scope(root, None, False))
         while self.scopes:
             scope = self.scopes.pop()
-            for stmt in _statements(scope.body):
+            for stmt in members(scope.body):
                 self._statement(stmt, scope)
         return list(self.out.values())
 
@@ -145,7 +146,7 @@ class _Extractor:
             return
         if stmt.child_by_field_name("source") is not None:
             return  # export ... from "...": declared in another module
-        clause = _child_of_type(stmt, "export_clause")
+        clause = child_of_type(stmt, "export_clause")
         if clause is not None:
             for spec in clause.named_children:
                 if spec.type == "export_specifier":
@@ -153,7 +154,7 @@ class _Extractor:
                     alias = _unquote(text(spec.child_by_field_name("alias"), self.source))
                     self._export_local(local, alias or local, scope)
             return
-        if _child_of_type(stmt, "=") is not None:  # export = Local
+        if child_of_type(stmt, "=") is not None:  # export = Local
             target = next((c for c in stmt.named_children if c.type == "identifier"), None)
             if target is not None:
                 name = text(target, self.source)
@@ -239,8 +240,8 @@ class _Extractor:
             if inner is not None:
                 self._declaration(inner, start, scope, visibility, name, declarator, ambient=True)
                 return
-            block = _child_of_type(node, "statement_block")
-            if block is not None and _child_of_type(node, "global") is not None:
+            block = child_of_type(node, "statement_block")
+            if block is not None and child_of_type(node, "global") is not None:
                 self._module("global", node, start, block, block.start_byte, scope, visibility, True)
             return
         name_node = node.child_by_field_name("name")
@@ -260,7 +261,7 @@ class _Extractor:
             body = node.child_by_field_name("body")
             self._add(own, "enum", start, node, self._signature(start.start_byte, _start_of(body, node), node), visibility, scope.parent)
         elif kind == "type_alias_declaration":
-            self._add(own, "type", start, node, _clip(self._signature(start.start_byte, node.end_byte, node)), visibility, scope.parent)
+            self._add(own, "type", start, node, clip(self._signature(start.start_byte, node.end_byte, node)), visibility, scope.parent)
         elif kind in _VARIABLE_DECLARATIONS:
             self._variables(node, start, scope, visibility, name, declarator)
         elif kind in _MODULE_DECLARATIONS:
@@ -300,7 +301,7 @@ class _Extractor:
                 own = name or text(name_node, self.source)
                 self._value(own, value, head, declarator.start_byte, first, last, visibility, scope, plain_kind)
             else:  # destructuring: every bound name, same signature
-                signature = _clip(self._joined(head, declarator.start_byte, declarator.end_byte, None))
+                signature = clip(self._joined(head, declarator.start_byte, declarator.end_byte, None))
                 for bound in _bound_names(name_node, self.source):
                     self._add(bound, plain_kind, first, last, signature, visibility, scope.parent)
 
@@ -332,7 +333,7 @@ class _Extractor:
                 self._class_members(body, name)
         else:
             signature = self._joined(head, start, last.end_byte, value)
-            self._add(name, plain_kind, first, last, _clip(signature), visibility, scope.parent)
+            self._add(name, plain_kind, first, last, clip(signature), visibility, scope.parent)
 
     def _class(self, name: str, node: Node, first: Node, last: Node, visibility: str, parent: str | None) -> None:
         if not name:
@@ -354,14 +355,14 @@ class _Extractor:
 
     def _class_members(self, body: Node, parent: str) -> None:
         seen: set[tuple[str, bool, str]] = set()
-        for member in _statements(body):
+        for member in members(body):
             is_method = member.type in _METHOD_MEMBERS
             if not is_method and member.type not in _FIELD_MEMBERS:
                 continue
             name_node = member.child_by_field_name("name") or member.child_by_field_name("property")
             if name_node is None or name_node.type == "private_property_identifier":
                 continue
-            access = _child_of_type(member, "accessibility_modifier")
+            access = child_of_type(member, "accessibility_modifier")
             visibility = text(access, self.source) if access is not None else "public"
             if visibility in _HIDDEN_ACCESS:
                 continue
@@ -369,7 +370,7 @@ class _Extractor:
             start = _first_token(member)
             if is_method:
                 accessor = next((c.type for c in member.children if c.type in ("get", "set")), "")
-                key = (name, _child_of_type(member, "static") is not None, accessor)
+                key = (name, child_of_type(member, "static") is not None, accessor)
                 if key in seen:  # overloads: the first declaration stands for all
                     continue
                 seen.add(key)
@@ -380,12 +381,12 @@ class _Extractor:
                 signature = self._signature(start.start_byte, _body_start(value), member)
                 self._add(name, "method", start, member, signature, visibility, parent, *self._callable_parts(value))
             else:
-                signature = _clip(self._signature(start.start_byte, member.end_byte, member))
+                signature = clip(self._signature(start.start_byte, member.end_byte, member))
                 self._add(name, "field", start, member, signature, visibility, parent)
 
     def _interface_members(self, body: Node, parent: str) -> None:
         seen: set[str] = set()
-        for member in _statements(body):
+        for member in members(body):
             name = _unquote(text(member.child_by_field_name("name"), self.source))
             if not name:
                 continue
@@ -395,7 +396,7 @@ class _Extractor:
                 seen.add(name)
                 self._callable(name, "method", member, member, member.end_byte, member, "public", parent)
             elif member.type == "property_signature":
-                signature = _clip(self._signature(member.start_byte, member.end_byte, member))
+                signature = clip(self._signature(member.start_byte, member.end_byte, member))
                 self._add(name, "field", member, member, signature, "public", parent)
 
     # -- pieces ----------------------------------------------------------
@@ -439,14 +440,8 @@ class _Extractor:
 
     def _joined(self, head: bytes, start: int, end: int, node: Node | None) -> str:
         """`head` + source [start, end) on one line, without the decorators `node` carries."""
-        chunks: list[bytes] = [head]
-        pos = start
-        for child in node.children if node is not None else ():
-            if child.type == "decorator" and child.start_byte >= pos and child.end_byte <= end:
-                chunks.append(self.source[pos : child.start_byte])
-                pos = child.end_byte
-        chunks.append(self.source[pos:end])
-        return _tidy(b"".join(chunks))
+        decorators = [c for c in node.children if c.type == "decorator"] if node is not None else []
+        return flat(self.source, start, end, head=head, cut=decorators, trim=_SIGNATURE_TRIM)
 
     def _add(
         self,
@@ -481,30 +476,12 @@ class _Extractor:
 # -- helpers on nodes --------------------------------------------------------
 
 
-def _statements(body: Node):
-    """Named children of a body, looking through error-recovery nodes."""
-    pending = list(reversed(body.named_children))
-    while pending:
-        node = pending.pop()
-        if node.type == "ERROR":
-            pending.extend(reversed(node.named_children))
-        elif node.type != "comment":
-            yield node
-
-
 def _first_token(node: Node) -> Node:
     """The first child that is not a decorator or comment: where a signature starts."""
     for child in node.children:
         if child.type not in ("decorator", "comment"):
             return child
     return node
-
-
-def _child_of_type(node: Node, kind: str) -> Node | None:
-    for child in node.children:
-        if child.type == kind:
-            return child
-    return None
 
 
 def _ambient_inner(node: Node) -> Node | None:
@@ -595,14 +572,3 @@ def _unquote(name: str) -> str:
     if len(name) >= 2 and name[0] == name[-1] and name[0] in "'\"`":
         return name[1:-1]
     return name
-
-
-def _tidy(raw: bytes) -> str:
-    return one_line(raw.decode("utf-8", "replace")).rstrip(" {:=;,")
-
-
-def _clip(signature: str, limit: int = _SIGNATURE_LIMIT) -> str:
-    """Keep a long one-line declaration readable: cut it and mark the cut."""
-    if len(signature) <= limit:
-        return signature
-    return signature[: limit - 1].rstrip() + "…"

@@ -2,20 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from textwrap import dedent
 
-from symidx_tasks.config import IndexConfig
-from symidx_tasks.discover.packages import find_packages
-from symidx_tasks.discover.walk import list_files
 from symidx_tasks.records import Dependency, Package
 
-
-def discover(root: Path, tree: dict[str, str]) -> dict[str, Package]:
-    for rel, text in tree.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dedent(text).lstrip(), "utf-8")
-    return {p.path: p for p in find_packages(root, list_files(root), IndexConfig())}
+from .manifest_helpers import discover
 
 
 WORKSPACE = {

@@ -2,23 +2,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from textwrap import dedent
 
 import pytest
 
-from symidx_tasks.config import IndexConfig
 from symidx_tasks.discover.manifests.go import parse_statements
-from symidx_tasks.discover.packages import find_packages
-from symidx_tasks.discover.walk import list_files
 from symidx_tasks.records import Dependency, Package
 
-
-def discover(root: Path, tree: dict[str, str]) -> dict[str, Package]:
-    for rel, text in tree.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dedent(text).lstrip(), "utf-8")
-    return {p.path: p for p in find_packages(root, list_files(root), IndexConfig())}
+from .manifest_helpers import discover, packages_in
 
 
 REPO = {
@@ -173,7 +163,7 @@ def test_broken_go_work_is_reported_by_its_modules(tmp_path: Path) -> None:
 def test_invalid_go_mod_becomes_a_directory_package(tmp_path: Path, text: str, warning: str) -> None:
     (tmp_path / "m").mkdir()
     (tmp_path / "m/go.mod").write_text(text, "utf-8")
-    found = {p.path: p for p in find_packages(tmp_path, list_files(tmp_path), IndexConfig())}
+    found = packages_in(tmp_path)
     assert found["m"] == Package(path="m", name="m", kind="go", manifests=["m/go.mod"], warnings=[warning])
 
 

@@ -2,23 +2,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from textwrap import dedent
 
 import pytest
 
-from symidx_tasks.config import IndexConfig
 from symidx_tasks.discover.manifests.gradle import configuration_kind
-from symidx_tasks.discover.packages import find_packages
-from symidx_tasks.discover.walk import list_files
 from symidx_tasks.records import Dependency, Package
 
-
-def discover(root: Path, tree: dict[str, str]) -> dict[str, Package]:
-    for rel, text in tree.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dedent(text).lstrip(), "utf-8")
-    return {p.path: p for p in find_packages(root, list_files(root), IndexConfig())}
+from .manifest_helpers import discover, packages_in
 
 
 def conf(name: str, **extra: str) -> tuple[tuple[str, str], ...]:
@@ -299,7 +289,7 @@ def test_both_dsls_and_tolerated_junk(tmp_path: Path) -> None:
         "bad/notutf8/build.gradle": "",
     })
     (tmp_path / "bad/notutf8/build.gradle").write_bytes(b"version = '\xff'\n")
-    found = {p.path: p for p in find_packages(tmp_path, list_files(tmp_path), IndexConfig())}
+    found = packages_in(tmp_path)
     root = found["."]
     assert root.warnings == [
         "build.gradle.kts: ignored, Gradle uses build.gradle when both exist",

@@ -2,20 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from textwrap import dedent
 
-from symidx_tasks.config import IndexConfig
-from symidx_tasks.discover.packages import find_packages
-from symidx_tasks.discover.walk import list_files
 from symidx_tasks.records import Dependency, Package
 
-
-def discover(root: Path, tree: dict[str, str]) -> dict[str, Package]:
-    for rel, text in tree.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dedent(text).lstrip(), "utf-8")
-    return {p.path: p for p in find_packages(root, list_files(root), IndexConfig())}
+from .manifest_helpers import discover, packages_in
 
 
 def dep(name: str, kind: str, version: str | None, declared_in: str, **meta: str) -> Dependency:
@@ -198,7 +188,7 @@ def test_gemspec_variants(tmp_path: Path) -> None:
 def test_root_gemfile_and_unreadable(tmp_path: Path) -> None:
     found = discover(tmp_path, {"Gemfile": "gem 'rails'\n", "enc/Gemfile": ""})
     (tmp_path / "enc/Gemfile").write_bytes(b"gem '\xff'\n")
-    found = {p.path: p for p in find_packages(tmp_path, list_files(tmp_path), IndexConfig())}
+    found = packages_in(tmp_path)
     assert found["."] == Package(path=".", name="root", kind="ruby", match_key="ruby:root",
                                  dependencies=[dep("rails", "runtime", None, "Gemfile")], manifests=["Gemfile"])
     assert found["enc"] == Package(path="enc", name="enc", kind="ruby", match_key="", manifests=["enc/Gemfile"],

@@ -1,16 +1,9 @@
 """Go extraction: exported (capitalised) declarations and the members of exported types."""
-import pytest
-from hypothesis import given, settings, strategies as st
-
-from .golden import HERE, check_golden, symbols_of
+from .golden import by_parent_and_name, check_golden
 
 
 def symbols(src: str) -> dict[tuple[str | None, str], dict]:
-    return {(s["parent"], s["name"]): s for s in symbols_of("go", ("package p\n" + src).encode())}
-
-
-def test_server_fixture_matches_its_golden_file():
-    check_golden("go", "go_server.go")
+    return by_parent_and_name("go", "package p\n" + src)
 
 
 def test_only_capitalised_identifiers_are_extracted():
@@ -116,33 +109,3 @@ def test_declarations_inside_function_bodies_are_not_symbols():
 def test_symbols_around_a_syntax_error_survive():
     got = check_golden("go", "go_broken.go")
     assert {"Before", "Config", "Broken", "After", "Limit"} <= {s["name"] for s in got}
-
-
-_DEEP = 3000
-
-
-@pytest.mark.parametrize(
-    "source",
-    [
-        b"",
-        b"\x00\xff\xfe }{ ((( garbage",
-        b"package p\nfunc F\x00() {}\n",
-        "package p\nfunc Caf\u00e9() {}\nvar \u00c9t\u00e9 = 1\n".encode("latin-1"),  # not UTF-8
-        b"package p\nfunc F() {" + b"{" * _DEEP + b"}" * _DEEP + b"}\n",
-        b"package p\ntype T " + b"struct { A " * _DEEP + b"int" + b" }" * _DEEP + b"\n",
-    ],
-    ids=["empty", "garbage", "nul", "latin-1", "deep-blocks", "deep-structs"],
-)
-def test_adversarial_input_never_raises(source):
-    for s in symbols_of("go", source):
-        assert s["name"] and s["signature"]
-
-
-_FIXTURE = (HERE / "fixtures" / "go_server.go").read_bytes()
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.integers(0, len(_FIXTURE)), st.integers(0, len(_FIXTURE)))
-def test_any_cut_of_a_file_extracts_named_symbols(start, stop):
-    for s in symbols_of("go", _FIXTURE[min(start, stop) : max(start, stop)]):
-        assert s["name"] and s["signature"]

@@ -1,16 +1,9 @@
 """Protobuf extraction: messages, enums, services, rpcs, fields and enum values; all public."""
-import pytest
-from hypothesis import given, settings, strategies as st
-
-from .golden import HERE, check_golden, symbols_of
+from .golden import by_parent_and_name, check_golden
 
 
 def symbols(src: str) -> dict[tuple[str | None, str], dict]:
-    return {(s["parent"], s["name"]): s for s in symbols_of("proto", ('syntax = "proto3";\n' + src).encode())}
-
-
-def test_payments_fixture_matches_its_golden_file():
-    check_golden("proto", "proto_payments.proto")
+    return by_parent_and_name("proto", 'syntax = "proto3";\n' + src)
 
 
 def test_top_level_definitions_by_kind():
@@ -90,33 +83,3 @@ def test_extension_fields_hang_from_the_extended_message():
 def test_symbols_around_a_syntax_error_survive():
     got = check_golden("proto", "proto_broken.proto")
     assert {"Before", "Broken", "Api", "Get", "After", "AFTER_UNSPECIFIED"} <= {s["name"] for s in got}
-
-
-_DEEP = 3000
-
-
-@pytest.mark.parametrize(
-    "source",
-    [
-        b"",
-        b"\x00\xff\xfe }{ ((( garbage",
-        b"message M\x00 { string id = 1; }\n",
-        "message Caf\u00e9 { string \u00e9t\u00e9 = 1; }\n".encode("latin-1"),  # not UTF-8
-        b"message M {" * _DEEP + b"string id = 1;" + b"}" * _DEEP + b"\n",
-        b"service S { rpc Get(" + b"stream " * _DEEP + b"R) returns (R); }\n",
-    ],
-    ids=["empty", "garbage", "nul", "latin-1", "deep-messages", "many-streams"],
-)
-def test_adversarial_input_never_raises(source):
-    for s in symbols_of("proto", source):
-        assert s["name"] and s["signature"]
-
-
-_FIXTURE = (HERE / "fixtures" / "proto_payments.proto").read_bytes()
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.integers(0, len(_FIXTURE)), st.integers(0, len(_FIXTURE)))
-def test_any_cut_of_a_file_extracts_named_symbols(start, stop):
-    for s in symbols_of("proto", _FIXTURE[min(start, stop) : max(start, stop)]):
-        assert s["name"] and s["signature"]

@@ -1,16 +1,9 @@
 """Rust extraction: `pub` items (visibility as written), their public members, impl and trait methods."""
-import pytest
-from hypothesis import given, settings, strategies as st
-
-from .golden import HERE, check_golden, symbols_of
+from .golden import by_parent_and_name, check_golden
 
 
 def symbols(src: str) -> dict[tuple[str | None, str], dict]:
-    return {(s["parent"], s["name"]): s for s in symbols_of("rust", src.encode())}
-
-
-def test_server_fixture_matches_its_golden_file():
-    check_golden("rust", "rust_server.rs")
+    return by_parent_and_name("rust", src)
 
 
 def test_function_signature_parameters_and_return_type():
@@ -174,33 +167,3 @@ def test_items_inside_function_bodies_are_not_symbols():
 def test_symbols_around_a_syntax_error_survive():
     got = check_golden("rust", "rust_broken.rs")
     assert {"before", "Config", "broken_body", "load", "after", "LIMIT"} <= {s["name"] for s in got}
-
-
-_DEEP = 3000
-
-
-@pytest.mark.parametrize(
-    "source",
-    [
-        b"",
-        b"\x00\xff\xfe }{ ((( garbage",
-        b"pub fn f\x00() {}\n",
-        "pub fn caf\u00e9() {}\npub struct \u00c9t\u00e9;\n".encode("latin-1"),  # not UTF-8
-        b"pub fn f() {" + b"{" * _DEEP + b"}" * _DEEP + b"}\n",
-        b"pub mod m {" * _DEEP + b"pub fn f() {}" + b"}" * _DEEP + b"\n",
-    ],
-    ids=["empty", "garbage", "nul", "latin-1", "deep-blocks", "deep-modules"],
-)
-def test_adversarial_input_never_raises(source):
-    for s in symbols_of("rust", source):
-        assert s["name"] and s["signature"]
-
-
-_FIXTURE = (HERE / "fixtures" / "rust_server.rs").read_bytes()
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.integers(0, len(_FIXTURE)), st.integers(0, len(_FIXTURE)))
-def test_any_cut_of_a_file_extracts_named_symbols(start, stop):
-    for s in symbols_of("rust", _FIXTURE[min(start, stop) : max(start, stop)]):
-        assert s["name"] and s["signature"]

@@ -22,7 +22,7 @@ import posixpath
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from ...records import Dependency, Package
 
@@ -157,3 +157,33 @@ def join_dir(base: str, path: str) -> str:
 def sorted_deps(deps: list[Dependency]) -> list[Dependency]:
     """Dependencies in a stable order, whatever order the manifest listed them in."""
     return sorted(deps, key=lambda d: (d.name, d.dep_kind, d.version_req or "", d.metadata))
+
+
+def unique_deps(deps: Iterable[Dependency]) -> list[Dependency]:
+    """``sorted_deps`` with each dependency once: readers that merge several
+    sources (two files, two tables naming one requirement) meet the same entry twice."""
+    return sorted_deps(list(dict.fromkeys(deps)))
+
+
+def manifest_package(
+    ctx: ManifestContext,
+    kind: str,
+    name: str,
+    match_key: str,
+    dependencies: list[Dependency],
+    *,
+    version: str | None = None,
+    description: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> Package:
+    """The record a reader returns for its directory: what identifies it first,
+    what its manifest may leave out last; files read and warnings come from ``ctx``."""
+    return ctx.package(
+        name=name,
+        kind=kind,
+        version=version,
+        description=description,
+        metadata=metadata if metadata is not None else {},
+        dependencies=dependencies,
+        match_key=match_key,
+    )

@@ -33,7 +33,7 @@ import posixpath
 from typing import Any, Iterator
 
 from ...records import Dependency, Package
-from .base import ManifestContext, ManifestError, expect, glob_match, join_dir, sorted_deps
+from .base import ManifestContext, ManifestError, expect, glob_match, join_dir, manifest_package, sorted_deps
 
 KIND = "cargo"
 FAMILY = "cargo"
@@ -115,14 +115,9 @@ def parse(ctx: ManifestContext) -> Package | None:
         members = expect(root.table.get("members"), list, f"{where}: workspace.members") or []
         if members:
             metadata["workspace_members"] = [m for m in members if isinstance(m, str)]
-    return ctx.package(
-        name=name,
-        kind=KIND,
-        version=version,
-        description=description,
-        metadata=metadata,
-        dependencies=sorted_deps(deps),
-        match_key=f"{FAMILY}:{normalize(name)}",
+    return manifest_package(
+        ctx, KIND, name, f"{FAMILY}:{normalize(name)}", sorted_deps(deps),
+        version=version, description=description, metadata=metadata,
     )
 
 

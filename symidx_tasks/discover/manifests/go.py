@@ -23,7 +23,7 @@ import posixpath
 import re
 
 from ...records import Dependency, Package
-from .base import ManifestContext, ManifestError, join_dir, sorted_deps
+from .base import ManifestContext, ManifestError, join_dir, manifest_package, sorted_deps
 
 KIND = "go"
 FAMILY = "go"
@@ -88,13 +88,7 @@ def parse(ctx: ManifestContext) -> Package | None:
     workspace = _workspace(ctx)
     if workspace is not None:
         metadata["workspace"] = workspace
-    return ctx.package(
-        name=module,
-        kind=KIND,
-        metadata=metadata,
-        dependencies=sorted_deps(deps),
-        match_key=f"{FAMILY}:{module}",
-    )
+    return manifest_package(ctx, KIND, module, f"{FAMILY}:{module}", sorted_deps(deps), metadata=metadata)
 
 
 def parse_statements(text: str) -> list[Statement]:

@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from ...records import Dependency, Package
-from .base import ManifestContext, ManifestError, join_dir, sorted_deps
+from .base import ManifestContext, ManifestError, join_dir, manifest_package, unique_deps
 
 KIND = "gradle"
 FAMILY = "gradle"
@@ -160,14 +160,9 @@ def parse(ctx: ManifestContext) -> Package | None:
     if group:
         metadata["group"] = group
     deps = _dependencies(ctx, code, build, key_prefix)
-    return ctx.package(
-        name=name,
-        kind=KIND,
-        version=version or None,
-        description=top.get("description") or None,
-        metadata=metadata,
-        dependencies=sorted_deps(list(dict.fromkeys(deps))),
-        match_key=key_prefix + build.path,
+    return manifest_package(
+        ctx, KIND, name, key_prefix + build.path, unique_deps(deps),
+        version=version or None, description=top.get("description") or None, metadata=metadata,
     )
 
 

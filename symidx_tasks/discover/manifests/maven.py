@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ...records import Dependency, Package
-from .base import ManifestContext, ManifestError, join_dir, sorted_deps
+from .base import ManifestContext, ManifestError, join_dir, manifest_package, unique_deps
 
 KIND = "maven"
 FAMILY = "maven"
@@ -126,14 +126,11 @@ def parse(ctx: ManifestContext) -> Package | None:
     workspace = _aggregator(ctx)
     if workspace is not None:
         metadata["workspace"] = workspace
-    return ctx.package(
-        name=name,
-        kind=KIND,
+    return manifest_package(
+        ctx, KIND, name, f"{FAMILY}:{name}", _dependencies(ctx, where, pom, chain, resolve),
         version=resolve(raw_version) if raw_version else None,
         description=" ".join(resolve(description).split()) if description else None,
         metadata=metadata,
-        dependencies=_dependencies(ctx, where, pom, chain, resolve),
-        match_key=f"{FAMILY}:{name}",
     )
 
 
@@ -167,7 +164,7 @@ def _dependencies(
             dep_name, _SCOPES.get(scope, scope), resolve(version) if version else None,
             f"{FAMILY}:{dep_name}", tuple(sorted(meta.items())),
         ))
-    return sorted_deps(list(dict.fromkeys(out)))
+    return unique_deps(out)
 
 
 def _read_pom(ctx: ManifestContext, rel: str) -> _Pom:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import posixpath
 
 from ...records import Dependency, Package
-from .base import ManifestContext, ManifestError, expect, glob_match
+from .base import ManifestContext, ManifestError, expect, glob_match, manifest_package
 
 KIND = "npm"
 FAMILY = "npm"
@@ -46,14 +46,11 @@ def parse(ctx: ManifestContext) -> Package | None:
     workspace = _workspace_root(ctx)
     if workspace is not None:
         metadata["workspace"] = workspace
-    return ctx.package(
-        name=name,
-        kind=KIND,
+    return manifest_package(
+        ctx, KIND, name, f"{FAMILY}:{name}", deps,
         version=expect(data.get("version"), str, f"{where}: version"),
         description=expect(data.get("description"), str, f"{where}: description"),
         metadata=metadata,
-        dependencies=deps,
-        match_key=f"{FAMILY}:{name}",
     )
 
 

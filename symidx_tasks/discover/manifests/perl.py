@@ -43,7 +43,7 @@ import re
 from typing import Any
 
 from ...records import Dependency, Package
-from .base import ManifestContext, ManifestError, expect, join_dir, sorted_deps
+from .base import ManifestContext, ManifestError, expect, join_dir, manifest_package, unique_deps
 
 KIND = "perl"
 FAMILY = "perl"
@@ -150,14 +150,9 @@ def parse(ctx: ManifestContext) -> Package | None:
     if deps is not None and deps.perl:
         metadata["perl"] = deps.perl
     dependencies = deps.items if deps is not None else []
-    return ctx.package(
-        name=name,
-        kind=KIND,
-        version=version,
-        description=description,
-        metadata=metadata,
-        dependencies=sorted_deps(list(dict.fromkeys(dependencies))),
-        match_key=match_key(name),
+    return manifest_package(
+        ctx, KIND, name, match_key(name), unique_deps(dependencies),
+        version=version, description=description, metadata=metadata,
     )
 
 

@@ -35,7 +35,7 @@ import re
 from typing import Any, Iterator
 
 from ...records import Dependency, Package
-from .base import ManifestContext, ManifestError, expect, join_dir, sorted_deps
+from .base import ManifestContext, ManifestError, expect, join_dir, manifest_package, unique_deps
 
 KIND = "python"
 FAMILY = "python"
@@ -109,14 +109,17 @@ def _pyproject(ctx: ManifestContext, data: dict, project: dict | None, poetry: d
         description = expect(poetry.get("description"), str, f"{at}.description")
     deps += _poetry_dependencies(ctx, poetry, poetry_deps, metadata, where)
     deps += _dependency_groups(ctx, data.get("dependency-groups"), f"{where}: dependency-groups")
-    return ctx.package(
-        name=name,
-        kind=KIND,
-        version=version,
-        description=description,
-        metadata=metadata,
-        dependencies=sorted_deps(list(set(deps))),
-        match_key=f"{FAMILY}:{normalize(name)}",
+    return _package(ctx, name, version, description, metadata, deps)
+
+
+def _package(
+    ctx: ManifestContext, name: str, version: str | None, description: str | None,
+    metadata: dict[str, Any], deps: list[Dependency],
+) -> Package:
+    """pyproject.toml and setup.cfg alike: matched by the PEP 503 name, each requirement once."""
+    return manifest_package(
+        ctx, KIND, name, f"{FAMILY}:{normalize(name)}", unique_deps(deps),
+        version=version, description=description, metadata=metadata,
     )
 
 
@@ -299,12 +302,4 @@ def _setup_cfg(ctx: ManifestContext) -> Package | None:
             deps += _requirements(ctx, _cfg_list(text), f"optional:{extra}", f"{where}: options.extras_require.{extra}")
     if dynamic:
         metadata["dynamic"] = sorted(set(dynamic))
-    return ctx.package(
-        name=name,
-        kind=KIND,
-        version=version,
-        description=description,
-        metadata=metadata,
-        dependencies=sorted_deps(list(set(deps))),
-        match_key=f"{FAMILY}:{normalize(name)}",
-    )
+    return _package(ctx, name, version, description, metadata, deps)

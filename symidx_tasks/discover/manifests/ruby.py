@@ -38,7 +38,7 @@ import re
 from typing import Any
 
 from ...records import Dependency, Package
-from .base import ManifestContext, ManifestError, sorted_deps
+from .base import ManifestContext, ManifestError, manifest_package, unique_deps
 
 KIND = "ruby"
 FAMILY = "ruby"
@@ -94,13 +94,9 @@ def parse(ctx: ManifestContext) -> Package | None:
     if version is None and spec["version_const"]:
         version = _version_constant(ctx, spec["version_const"])
     name = spec["name"] or ctx.dir_name
-    return ctx.package(
-        name=name,
-        kind=KIND,
-        version=version,
-        description=spec["summary"] or spec["description"],
-        dependencies=sorted_deps(list(dict.fromkeys(deps))),
-        match_key=f"{FAMILY}:{name}",
+    return manifest_package(
+        ctx, KIND, name, f"{FAMILY}:{name}", unique_deps(deps),
+        version=version, description=spec["summary"] or spec["description"],
     )
 
 
