@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from symidx_tasks.store import query as q
-from symidx_tasks.store.db import DatabaseError
+from symidx_tasks.store.db import SCHEMA_VERSION, DatabaseError
 
 from .indexing import build
 from .trees import write_tree
@@ -409,7 +409,7 @@ def test_search_files(conn):
 
 def test_status(conn, example_db):
     st = q.status(conn, example_db)
-    assert st["db"] == str(example_db) and st["schema_version"] == 1
+    assert st["db"] == str(example_db) and st["schema_version"] == SCHEMA_VERSION
     assert st["counts"]["packages"] == q.list_packages(conn)["total"]
     assert sum(st["packages_by_kind"].values()) == st["counts"]["packages"]
     assert sum(st["files_by_language"].values()) == st["counts"]["files"]

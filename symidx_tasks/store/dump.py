@@ -22,14 +22,10 @@ DUMPED: dict[str, tuple[str, ...]] = {
 }
 STABLE_META = ("schema_version", "count_packages", "count_dependencies", "count_files", "count_symbols",
                "count_warnings")
-# FTS tables are derived from the base tables; dumping their content (joined
-# back to the base rows) proves they stayed in step through incremental merges.
-FTS = {
-    "symbols_fts": "SELECT s.file_path, s.line, s.name, f.name, f.words, f.signature"
-                   " FROM symbols_fts f JOIN symbols s ON s.id = f.rowid",
-    "files_fts": "SELECT f.path FROM files_fts f JOIN files x ON x.id = f.rowid",
-    "packages_fts": "SELECT p.path, f.name, f.description, f.path FROM packages_fts f JOIN packages p ON p.id = f.rowid",
-}
+# The full-text indexes are derived from the base tables; their vocabulary
+# (term, documents, occurrences per column) proves they stayed in step through
+# incremental merges without depending on row ids.
+FTS = ("symbols_fts", "files_fts", "packages_fts")
 
 
 def dump_lines(conn: sqlite3.Connection) -> Iterator[str]:
@@ -37,10 +33,11 @@ def dump_lines(conn: sqlite3.Connection) -> Iterator[str]:
         rows = conn.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
         yield f"# {table} ({len(rows)} rows): {', '.join(columns)}"
         yield from sorted(_line(r) for r in rows)
-    for table, sql in FTS.items():
-        rows = conn.execute(sql).fetchall()
-        total = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        yield f"# {table} ({total} rows, {len(rows)} joined)"
+    for table in FTS:
+        vocab = f"temp.{table}_vocab"
+        conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {vocab} USING fts5vocab(main, {table}, 'col')")
+        rows = conn.execute(f"SELECT term, col, doc, cnt FROM {vocab}").fetchall()
+        yield f"# {table} vocabulary ({len(rows)} rows): term, column, documents, occurrences"
         yield from sorted(_line(r) for r in rows)
     meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
     yield "# meta"

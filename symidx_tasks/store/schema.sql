@@ -57,7 +57,8 @@ CREATE TABLE symbols (
     parent_symbol TEXT,
     return_type   TEXT,
     parameters    TEXT NOT NULL,        -- JSON array of {"name", "type"}
-    language      TEXT
+    language      TEXT,
+    words         TEXT NOT NULL         -- the name split at camelCase/snake_case, lower case: for search
 );
 CREATE INDEX symbols_package ON symbols(package);
 CREATE INDEX symbols_name ON symbols(name);
@@ -86,8 +87,8 @@ CREATE TABLE meta (
     value TEXT
 );
 
--- Full-text search. rowid = the base table's id. "words" splits camelCase and
--- snake_case names so "payment" finds processPayment.
-CREATE VIRTUAL TABLE symbols_fts USING fts5(name, words, signature);
-CREATE VIRTUAL TABLE packages_fts USING fts5(name, description, path);
-CREATE VIRTUAL TABLE files_fts USING fts5(path);
+-- Full-text search, external content: the index only, text stays in the base
+-- tables (rowid = their id). "words" lets "payment" find processPayment.
+CREATE VIRTUAL TABLE symbols_fts USING fts5(name, words, signature, content='symbols', content_rowid='id');
+CREATE VIRTUAL TABLE packages_fts USING fts5(name, description, path, content='packages', content_rowid='id');
+CREATE VIRTUAL TABLE files_fts USING fts5(path, content='files', content_rowid='id');
