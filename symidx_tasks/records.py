@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 # Column order of a symbol row in a result file, which is also the order the
@@ -106,10 +106,15 @@ class Package:
     languages: tuple[str, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["dependencies"] = sorted(
-            (d.to_json() for d in self.dependencies),
-            key=lambda d: (d["name"], d["dep_kind"], d["version_req"] or ""),
-        )
-        data["languages"] = list(self.languages) if self.languages is not None else None
-        return data
+        # Field by field, not dataclasses.asdict: its deep copies cost ~0.1 s
+        # per 1,000 packages on every doit load. metadata is plain JSON data.
+        return {
+            "path": self.path, "name": self.name, "kind": self.kind, "version": self.version,
+            "description": self.description, "metadata": self.metadata,
+            "dependencies": sorted(
+                (d.to_json() for d in self.dependencies),
+                key=lambda d: (d["name"], d["dep_kind"], d["version_req"] or ""),
+            ),
+            "match_key": self.match_key, "manifests": list(self.manifests), "warnings": list(self.warnings),
+            "languages": list(self.languages) if self.languages is not None else None,
+        }
