@@ -35,15 +35,15 @@ def _creator(root: Path, db: Path, config: IndexConfig | None):
     return task_index
 
 
-def doit(root: Path, db: Path, *args: str, jobs: int = 1, config: IndexConfig | None = None,
+def doit(root: Path, db: Path, *args: str, jobs: int = 0, config: IndexConfig | None = None,
          dep_file: Path | None = None) -> Run:
     """`doit -n JOBS index` (or another doit command given in args) on root into db."""
     dep_file = dep_file or db.parent / "doit-deps.db"
     dep_file.parent.mkdir(parents=True, exist_ok=True)
     loader = ModuleTaskLoader({"task_index": _creator(root, db, config), "DOIT_CONFIG": {"backend": "sqlite3"}})
-    # jobs=1 runs doit's sequential runner in this process (so its output is
-    # captured here); `-n N` forks N workers even for N=1.
-    argv = list(args) or (["run", "index"] if jobs == 1 else ["run", "-n", str(jobs), "index"])
+    # jobs=0 runs doit's sequential runner in this process (so its output is
+    # captured here); jobs=N is `doit -n N`, which forks N workers even for N=1.
+    argv = list(args) or (["run", "index"] if jobs == 0 else ["run", "-n", str(jobs), "index"])
     if argv[0] in ("run", "list", "forget", "clean", "info"):
         argv[1:1] = ["--db-file", str(dep_file)]
     report = dep_file.parent / "doit-report.txt"
@@ -65,7 +65,7 @@ def doit(root: Path, db: Path, *args: str, jobs: int = 1, config: IndexConfig | 
     return run
 
 
-def build(root: Path, db: Path, jobs: int = 1, config: IndexConfig | None = None) -> Run:
+def build(root: Path, db: Path, jobs: int = 0, config: IndexConfig | None = None) -> Run:
     run = doit(root, db, jobs=jobs, config=config)
     assert run.code == 0, f"doit failed ({run.code}):\n{run.out}\n{run.err}"
     return run

@@ -23,7 +23,7 @@ from .indexing import build, doit, dump, fresh_dump
 from .trees import SAMPLE, write_tree
 
 
-def _index(tmp_path: Path, extra: dict, config: IndexConfig | None = None, jobs: int = 1):
+def _index(tmp_path: Path, extra: dict, config: IndexConfig | None = None, jobs: int = 0):
     repo = write_tree(tmp_path / "repo", {**SAMPLE, **extra})
     db = tmp_path / "state" / "index.db"
     run = build(repo, db, config=config, jobs=jobs)
@@ -233,7 +233,7 @@ def test_grammar_that_fails_to_load_skips_only_that_language(tmp_path: Path, mon
     monkeypatch.setitem(languages._BY_NAME, "go", broken)
     languages.parser_for.cache_clear()
     try:
-        _, _, run, conn = _index(tmp_path, {})  # jobs=1: runs in this process, sees the patch
+        _, _, run, conn = _index(tmp_path, {})  # jobs=0: runs in this process, sees the patch
     finally:
         languages.parser_for.cache_clear()
     status, note = _file(conn, "services/billing/billing.go")

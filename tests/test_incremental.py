@@ -41,6 +41,9 @@ def test_parallel_equals_sequential(repo: Path, tmp_path: Path) -> None:
     build(repo, one, jobs=1)
     build(repo, four, jobs=4)
     assert dump(one) == dump(four)
+    in_process = tmp_path / "zero" / "index.db"  # doit's sequential runner, no worker at all
+    build(repo, in_process, jobs=0)
+    assert dump(in_process) == dump(one)
     # Result files are byte-identical too: the merge input does not depend on -n.
     names = sorted(os.listdir(one.parent / "results"))
     assert names == sorted(os.listdir(four.parent / "results"))
