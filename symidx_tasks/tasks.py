@@ -53,7 +53,8 @@ def index_tasks(
     """Yield the index's doit sub-tasks (use inside a ``task_*`` generator).
 
     ``config`` defaults to the indexed repo's own (symidx.toml / [tool.symidx]);
-    ``strict`` (default: the config's) makes any warning fail the merge task.
+    ``strict`` (default: the config's) adds ``index:strict``, which fails the
+    run while the index holds any warning.
     """
     root = Path(root).resolve()
     db = Path(db).resolve()
