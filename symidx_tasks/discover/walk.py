@@ -1,8 +1,8 @@
 """List the files of a repository the way its owners see it.
 
 Fast path: ``git ls-files`` when the root is inside a git work tree (it already
-knows .gitignore, .git/info/exclude and the global excludes). Fallback: an
-``os.walk`` that applies every .gitignore it meets with pathspec. Both return
+knows .gitignore, .git/info/exclude and the global excludes). Fallback: a
+scandir walk that applies every .gitignore it meets with pathspec. Both return
 the same sorted, root-relative posix paths, never follow a symlink (so a link
 loop or a link out of the tree cannot be walked into) and prune excluded and
 hidden directories.
