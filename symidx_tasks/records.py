@@ -10,6 +10,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+# The result key of the files that no package owns (they are still indexed;
+# their rows have package NULL). Package keys are repo paths, which never start
+# with "@" at the top level of a sane monorepo; discovery refuses one there.
+UNOWNED_KEY = "@unowned"
+
 # Column order of a symbol row in a result file, which is also the order the
 # merge inserts them in: workers do the formatting, the one writer only writes.
 SYMBOL_COLUMNS = ("file", "line", "end_line", "name", "kind", "signature", "visibility",

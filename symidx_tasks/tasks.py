@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -23,10 +22,11 @@ from doit.exceptions import TaskFailed
 from doit.tools import config_changed
 
 from .config import IndexConfig, load_config
-from .discover import UNOWNED_KEY, Unit, discover
+from .discover import Unit, discover
 from .extract import EXTRACTOR_VERSION, extract_package
 from .result import FORMAT_VERSION, result_name
-from .store.db import SCHEMA_VERSION
+from .records import UNOWNED_KEY
+from .store.db import SCHEMA_VERSION, connect_reader, remove_db
 from .store.merge import merge_results
 
 MERGE = "merge"
@@ -111,7 +111,7 @@ def package_task(root: Path, unit: Unit, config: IndexConfig, out: Path) -> dict
         "out": str(out), "package": package, "files": files,
     }
     digest = hashlib.sha256(
-        json.dumps(settings, sort_keys=True, separators=(",", ":")).encode("utf-8", "surrogateescape")
+        json.dumps(settings, sort_keys=True, separators=(",", ":")).encode("ascii")
     ).hexdigest()
     label = "files outside any package" if unit.package is None else f"{unit.package.kind} package {unit.package.name}"
     return {
@@ -159,7 +159,7 @@ def run_merge(**kwargs: Any) -> dict[str, Any]:
 
 def check_no_warnings(db: str) -> TaskFailed | None:
     """Strict mode: fail the run while the index holds any warning."""
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn = connect_reader(db)
     try:
         rows = conn.execute("SELECT coalesce(file_path, package), message FROM warnings ORDER BY 1, 2").fetchall()
     finally:
@@ -169,14 +169,6 @@ def check_no_warnings(db: str) -> TaskFailed | None:
     listing = "\n".join(f"  {where}: {message}" for where, message in rows[:20])
     more = f"\n  ... and {len(rows) - 20} more" if len(rows) > 20 else ""
     return TaskFailed(f"strict mode: the index has {len(rows)} warning(s):\n{listing}{more}")
-
-
-def remove_db(db: str) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        try:
-            os.unlink(db + suffix)
-        except FileNotFoundError:
-            pass
 
 
 __all__ = ["index_tasks", "results_dir", "task_name", "DEFAULT_DB", "UNOWNED_KEY"]

@@ -9,15 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import IndexConfig
-from ..records import Package
+from ..records import UNOWNED_KEY, Package
 from .classify import FileEntry, classify
 from .packages import assign_files, find_packages
 from .walk import DEFAULT_EXCLUDED_DIRS, list_files
 
-# The result key of the files that no package owns (they are still indexed).
-# Package keys are repo paths, which never start with "@" at the top level of
-# a sane monorepo; discovery refuses a package there rather than collide.
-UNOWNED_KEY = "@unowned"
 
 
 @dataclass

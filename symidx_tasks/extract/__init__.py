@@ -93,13 +93,18 @@ def extract_file(
     """One file's record for the files table, its symbols (as result dicts) and
     the stat it was read under."""
     full = root / path
-    seen = _stat_key(full)
-    record, symbols = _extract_file(full, path, language, skip, max_file_size)
+    try:
+        st: os.stat_result | OSError = os.lstat(full)
+    except OSError as exc:
+        st = exc
+    seen = None if isinstance(st, OSError) else (st.st_size, st.st_mtime_ns, st.st_ino)
+    record, symbols = _extract_file(full, path, language, skip, max_file_size, st)
     return record, symbols, seen
 
 
 def _extract_file(
-    full: Path, path: str, language: str | None, skip: str | None, max_file_size: int
+    full: Path, path: str, language: str | None, skip: str | None, max_file_size: int,
+    st: os.stat_result | OSError,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     record: dict[str, Any] = {
         "path": path, "language": language, "size": None, "sha256": None,
@@ -110,12 +115,10 @@ def _extract_file(
         record.update(status=status, note=note, warn=True)
         return record, []
 
-    try:
-        st = os.lstat(full)
-    except FileNotFoundError:
+    if isinstance(st, FileNotFoundError):
         return problem("error", "file vanished before it could be read")
-    except OSError as exc:
-        return problem("error", f"cannot stat: {exc.strerror}")
+    if isinstance(st, OSError):
+        return problem("error", f"cannot stat: {st.strerror}")
     if not stat.S_ISREG(st.st_mode):
         return problem("error", "no longer a regular file")
     try:

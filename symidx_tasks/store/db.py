@@ -31,14 +31,14 @@ def connect_writer(path: str | Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         # Everything in the DB can be rebuilt from the result files: say so and do it.
         print(f"symidx: warning: {path} is damaged ({exc}); rebuilding it from the result files", file=sys.stderr)
-        _remove_db(path)
+        remove_db(path)
         conn, version, stale = _open_rw(path), None, False
     if version != SCHEMA_VERSION:
         if stale:
             print(f"symidx: {path} has schema version {version}, rebuilding it as version {SCHEMA_VERSION}",
                   file=sys.stderr)
             conn.close()
-            _remove_db(path)
+            remove_db(path)
             conn = _open_rw(path)
         conn.executescript(schema_sql())
         conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
@@ -88,7 +88,8 @@ def _has_tables(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
 
 
-def _remove_db(path: Path) -> None:
+def remove_db(path: str | Path) -> None:
+    """Delete the DB with its WAL and shared-memory files (also doit's `clean`)."""
     for suffix in ("", "-wal", "-shm"):
         try:
             Path(str(path) + suffix).unlink()

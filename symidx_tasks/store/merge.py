@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .. import result as result_file
+from ..records import UNOWNED_KEY
 from .db import connect_writer
 
-UNOWNED_KEY = "@unowned"  # keep in sync with discover.UNOWNED_KEY (no import: data flows one way)
 
 
 @dataclass
