@@ -1,6 +1,7 @@
 """The store heals itself: old schema, damaged or replaced DB files converge."""
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -9,7 +10,7 @@ import pytest
 
 from symidx_tasks.store.db import SCHEMA_VERSION, DatabaseError, connect_reader
 
-from .indexing import build, dump
+from .indexing import build, doit, dump, fresh_dump
 from .trees import SAMPLE, write_tree
 
 
@@ -62,3 +63,51 @@ def test_copied_db_converges(built, tmp_path: Path) -> None:
 def test_missing_db_reads_fail_with_one_line(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match=r"no index at .*: build it with"):
         connect_reader(tmp_path / "nope.db")
+
+
+def _private_files(db: Path) -> list[str]:
+    return sorted(p.name for p in db.parent.iterdir() if p.name.startswith(f".{db.name}."))
+
+
+def test_first_build_is_written_aside_then_renamed_into_wal_mode(built) -> None:
+    _repo, db, _expected = built
+    assert _private_files(db) == []
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        conn.close()
+
+
+def test_failed_first_merge_leaves_no_db_and_no_private_file(tmp_path: Path, monkeypatch) -> None:
+    from symidx_tasks.store import merge
+
+    repo = write_tree(tmp_path / "repo", SAMPLE)
+    db = tmp_path / "state" / "index.db"
+
+    def broken(conn):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(merge, "_resolve_internal", broken)
+    run = doit(repo, db)
+    assert run.code != 0 and "disk on fire" in run.out + run.err
+    assert not db.exists() and _private_files(db) == []
+    monkeypatch.undo()
+    build(repo, db)
+    assert dump(db) == fresh_dump(repo, tmp_path / "scratch")
+
+
+def test_abandoned_private_build_is_removed_but_a_running_one_is_kept(built) -> None:
+    import subprocess
+    import sys
+
+    repo, db, expected = built
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = db.parent / f".{db.name}.{int(gone.stdout)}.new"
+    running = db.parent / f".{db.name}.{os.getppid()}.new"
+    dead.write_bytes(b"half a database")
+    running.write_bytes(b"another merge's work in progress")
+    db.unlink()
+    build(repo, db)
+    assert not dead.exists() and running.exists()
+    assert dump(db) == expected

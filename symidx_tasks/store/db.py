@@ -20,10 +20,17 @@ def schema_sql() -> str:
     return files(__package__).joinpath("schema.sql").read_text("utf-8")
 
 
-def connect_writer(path: str | Path) -> sqlite3.Connection:
-    """A write connection with a current schema (created or rebuilt as needed)."""
+def connect_writer(path: str | Path, private: bool = False) -> sqlite3.Connection:
+    """A write connection with a current schema (created or rebuilt as needed).
+
+    ``private``: a new file that no other process opens before it is complete
+    and renamed into place. It keeps its rollback journal in memory and syncs
+    nothing (the caller syncs it once, complete); a failed load deletes it.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if private:
+        return _create_schema(_open_rw(path, private=True))
     try:
         conn = _open_rw(path)
         version = _schema_version(conn)
@@ -40,9 +47,14 @@ def connect_writer(path: str | Path) -> sqlite3.Connection:
             conn.close()
             remove_db(path)
             conn = _open_rw(path)
-        conn.executescript(schema_sql())
-        conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-        conn.commit()
+        _create_schema(conn)
+    return conn
+
+
+def _create_schema(conn: sqlite3.Connection) -> sqlite3.Connection:
+    conn.executescript(schema_sql())
+    conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+    conn.commit()
     return conn
 
 
@@ -65,10 +77,11 @@ def connect_reader(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
-def _open_rw(path: Path) -> sqlite3.Connection:
+def _open_rw(path: Path, private: bool = False) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=60, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
+    # MEMORY still allows ROLLBACK; nothing on disk needs to survive a crash of a private file.
+    conn.execute(f"PRAGMA journal_mode={'MEMORY' if private else 'WAL'}")
+    conn.execute(f"PRAGMA synchronous={'OFF' if private else 'NORMAL'}")
     conn.execute("PRAGMA cache_size=-65536")  # 64 MB: the default 2 MB slows bulk inserts
     conn.execute("PRAGMA foreign_keys=OFF")
     return conn
