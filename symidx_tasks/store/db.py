@@ -8,7 +8,7 @@ from pathlib import Path
 
 # Bump when schema.sql changes: an index of another version is rebuilt from
 # the result files by the next merge, and refused by readers with a message.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 

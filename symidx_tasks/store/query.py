@@ -562,7 +562,7 @@ def file_symbols(conn: sqlite3.Connection, path: str) -> dict[str, Any]:
         raise QueryError(f"no file {rel!r} in the index{hint}")
     rows = conn.execute(
         f"SELECT {_SYMBOL_COLUMNS} FROM symbols s LEFT JOIN packages p ON p.path = s.package"
-        " WHERE s.file_path = ? ORDER BY s.line, s.id", (rel,))
+        " WHERE s.package IS ? AND s.file_path = ? ORDER BY s.line, s.id", (row["package"], rel))
     out = file_dict(row)
     pkg = conn.execute("SELECT name FROM packages WHERE path = ?", (row["package"],)).fetchone() if row["package"] else None
     out["package_name"] = pkg[0] if pkg else None
