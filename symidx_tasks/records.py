@@ -20,6 +20,9 @@ UNOWNED_KEY = "@unowned"
 SYMBOL_COLUMNS = ("file", "line", "end_line", "name", "kind", "signature", "visibility",
                   "parent", "return_type", "parameters", "words")
 
+# One encoder for every row: json.dumps with options builds a new one per call.
+_params_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
@@ -51,8 +54,7 @@ class Symbol:
 
     def to_row(self, file_path: str) -> list[Any]:
         """The symbol as a result-file row (see SYMBOL_COLUMNS)."""
-        params = json.dumps([{"name": p.name, "type": p.type} for p in self.parameters],
-                            ensure_ascii=False, separators=(",", ":"))
+        params = _params_json([{"name": p.name, "type": p.type} for p in self.parameters]) if self.parameters else "[]"
         return [file_path, self.line, self.end_line, self.name, self.kind, self.signature, self.visibility,
                 self.parent, self.return_type, params, split_words(self.name)]
 
