@@ -32,6 +32,7 @@ from .store.merge import merge_results
 MERGE = "merge"
 STRICT = "strict"
 DEFAULT_DB = ".symidx/index.db"
+DISCOVERY_CACHE = ".discovery.pickle"  # in the results dir (see discover/cache.py)
 
 
 def results_dir(db: str | os.PathLike[str]) -> Path:
@@ -60,10 +61,10 @@ def index_tasks(
     db = Path(db).resolve()
     config = config if config is not None else load_config(root)
     strict = config.strict if strict is None else strict
-    started = time.perf_counter()
-    found = discover(root, config)
-    discover_seconds = time.perf_counter() - started
     out_dir = results_dir(db)
+    started = time.perf_counter()
+    found = discover(root, config, cache=out_dir / DISCOVERY_CACHE)
+    discover_seconds = time.perf_counter() - started
     result_paths = []
     # doit dispatches tasks in the order they are yielded: largest first keeps
     # every worker busy to the end instead of leaving one big package for last.

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..config import IndexConfig
 from ..records import UNOWNED_KEY, Package
+from .cache import cached
 from .classify import FileEntry, classify
 from .packages import assign_files, find_packages
 from .walk import DEFAULT_EXCLUDED_DIRS, list_files
@@ -31,12 +32,20 @@ class Discovery:
     file_count: int
 
 
-def discover(root: str | Path, config: IndexConfig) -> Discovery:
+def discover(root: str | Path, config: IndexConfig, cache: str | Path | None = None) -> Discovery:
+    """The repo's units. With ``cache`` (a file path), the last discovery is reused
+    while the listing, the config and every manifest read are unchanged."""
     root = Path(root)
     files = list_files(root, DEFAULT_EXCLUDED_DIRS | set(config.exclude_dirs))
     if config.exclude_extensions:
         files = [f for f in files if not f.lower().endswith(config.exclude_extensions)]
-    packages = [p for p in find_packages(root, files, config) if p.path != UNOWNED_KEY]
+    if cache is None:
+        return _discover(root, files, config, {})
+    return cached(Path(cache), root, files, config, lambda seen: _discover(root, files, config, seen))
+
+
+def _discover(root: Path, files: list[str], config: IndexConfig, seen: dict[str, tuple | None]) -> Discovery:
+    packages = [p for p in find_packages(root, files, config, seen) if p.path != UNOWNED_KEY]
     owned, unowned = assign_files((p.path for p in packages), files)
     units = [Unit(p.path, p, classify(owned[p.path], p, config)) for p in packages]
     if unowned:

@@ -12,8 +12,13 @@ from . import manifests
 from .manifests.base import ManifestContext, ManifestError
 
 
-def find_packages(root: Path, files: list[str], config: IndexConfig) -> list[Package]:
-    """One Package per directory that a manifest (or a custom rule) makes a package."""
+def find_packages(
+    root: Path, files: list[str], config: IndexConfig, seen: dict[str, tuple | None] | None = None,
+) -> list[Package]:
+    """One Package per directory that a manifest (or a custom rule) makes a package.
+
+    ``seen`` receives every file a manifest reader read, with its stat before the read."""
+    seen = {} if seen is None else seen
     names_by_dir: dict[str, set[str]] = defaultdict(set)
     for f in files:
         d, _, name = f.rpartition("/")
@@ -30,7 +35,7 @@ def find_packages(root: Path, files: list[str], config: IndexConfig) -> list[Pac
             claimed = kind.manifests_in(names)
             if not claimed:
                 continue
-            ctx = ManifestContext(root, d, claimed, all_dirs, all_files, cache)
+            ctx = ManifestContext(root, d, claimed, all_dirs, all_files, cache, seen=seen)
             try:
                 package = kind.parse(ctx)
             except ManifestError as exc:

@@ -42,6 +42,9 @@ class ManifestContext:
     # root read by 500 members is parsed once.
     cache: dict[tuple[str, str], Any] = field(default_factory=dict)
     read: list[str] = field(default_factory=list)
+    # Every file any context of the run read (present or not) with its stat
+    # from just before the read: what a cached discovery re-checks (discover/cache.py).
+    seen: dict[str, tuple | None] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -56,6 +59,8 @@ class ManifestContext:
     def read_text(self, rel_path: str) -> str:
         if rel_path not in self.read:
             self.read.append(rel_path)
+        if rel_path not in self.seen:
+            self.seen[rel_path] = file_stamp(self.root / rel_path)
         try:
             return (self.root / rel_path).read_text("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -109,6 +114,15 @@ class ManifestContext:
     def package(self, **fields: Any) -> Package:
         """A Package for this directory; manifests and warnings filled from the context."""
         return Package(path=self.dir, manifests=list(self.read), warnings=list(self.warnings), **fields)
+
+
+def file_stamp(path: Path) -> tuple | None:
+    """What tells a changed file: size, mtime and inode (None: no such file)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def expect(value: Any, typ: type | tuple[type, ...], where: str) -> Any:
