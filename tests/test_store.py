@@ -111,3 +111,27 @@ def test_abandoned_private_build_is_removed_but_a_running_one_is_kept(built) -> 
     build(repo, db)
     assert not dead.exists() and running.exists()
     assert dump(db) == expected
+
+
+def test_index_created_by_another_run_during_a_first_build_is_reconciled(built, tmp_path: Path, monkeypatch) -> None:
+    from symidx_tasks.store import merge
+
+    repo, db, _expected = built
+    other = tmp_path / "other.db"
+    shutil.copy(db, other)  # what a concurrent run publishes: an index of the tree before the edit
+    (repo / "libs/core/shop_core/money.py").write_text("def refund(amount: int) -> None:\n    pass\n")
+    db.unlink()
+    sync = merge._sync
+
+    published = []
+
+    def concurrent_publish(path: Path) -> None:
+        sync(path)
+        shutil.copy(other, db)
+        published.append(db.stat().st_ino)
+
+    monkeypatch.setattr(merge, "_sync", concurrent_publish)
+    build(repo, db)
+    assert _private_files(db) == []
+    assert db.stat().st_ino == published[0]  # updated in place: its readers were not cut off
+    assert dump(db) == fresh_dump(repo, tmp_path / "scratch")

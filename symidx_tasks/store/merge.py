@@ -87,7 +87,9 @@ def merge_results(
         conn.execute("PRAGMA journal_mode=WAL")  # what every later merge and reader expects
         conn.close()
         _sync(path)
-        os.replace(path, target)
+        if not _publish(path, target):
+            # A concurrent run created the index meanwhile: reconcile with it instead.
+            return merge_results(db, results_dir, keys, root, discover_seconds, quiet)
     else:
         # Fold the WAL into the main file so the DB file itself changes exactly
         # when the index does: downstream tasks use it as their file_dep.
@@ -278,6 +280,23 @@ def _git_commit(root: str) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def _publish(path: Path, target: Path) -> bool:
+    """Move a private build into place, unless ``target`` appeared meanwhile (then discard it)."""
+    try:
+        os.link(path, target)  # unlike a rename, fails if the target exists
+    except FileExistsError:
+        remove_db(path)
+        return False
+    except OSError:  # a file system without hard links
+        if target.exists():
+            remove_db(path)
+            return False
+        os.replace(path, target)
+        return True
+    os.unlink(path)
+    return True
 
 
 def _sync(path: Path) -> None:
