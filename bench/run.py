@@ -233,9 +233,18 @@ class Bench:
             "-n", str(jobs), "index", f"root={self.tree}", f"db={self.db}",
         ]
         before = self._outputs()
+        started = time.time()
         run = timed_process(cmd, REPO)
+        ended = time.time()
         run.pop("stdout")
         after = self._outputs()
+        # Where a full build's wall time goes: until the last result file was
+        # written (start-up, discovery, the parallel extraction), then the tail
+        # (the serial merge and doit's wrap-up).
+        written = [v[0] for k, v in after.items() if k != "@db" and before.get(k) != v]
+        if written:
+            run["until_last_result_s"] = max(written) / 1e9 - started
+            run["tail_s"] = ended - max(written) / 1e9
         # Which tasks ran, from their targets (rewritten when a task runs), not
         # from the reporter's output, whose format is the project's to change.
         run["packages_run"] = sum(1 for k, v in after.items() if k != "@db" and before.get(k) != v)
@@ -404,6 +413,14 @@ def one_rep(bench: Bench, inv: Inventory, rep: int, have_ctags: bool, log: Calla
     if have_ctags:
         log(f"rep {rep + 1}: ctags")
         rec["ctags"] = run_ctags(bench.tree, inv, bench.work)
+    one, many = rec["full_1"], rec["full_n"]
+    if "tail_s" in one and "tail_s" in many:
+        rec["phases"] = {
+            "extraction_speedup": one["until_last_result_s"] / many["until_last_result_s"],
+            # Amdahl: the -n 1 build with its tail kept serial and the rest spread over the jobs.
+            "ceiling_speedup": one["wall"] / (one["tail_s"] + (one["wall"] - one["tail_s"]) / bench.jobs),
+            "tail_share_pct": 100 * one["tail_s"] / one["wall"],
+        }
     for key in ("full_1", "full_n"):
         run = rec[key]
         wall = run["wall"]
@@ -446,6 +463,13 @@ def summarise(reps: list[dict[str, Any]], jobs: int) -> tuple[list[tuple[str, st
         (f"full build -n {n}: MB/s (parsed source)", "MB/s", "full_n.mb_per_s"),
         (f"full build -n {n}: symbols/s", "/s", "full_n.symbols_per_s"),
         ("full build -n 1: MB/s (parsed source)", "MB/s", "full_1.mb_per_s"),
+        ("full build -n 1: until the last result file", "s", "full_1.until_last_result_s"),
+        ("full build -n 1: tail after it (merge, wrap-up)", "s", "full_1.tail_s"),
+        (f"full build -n {n}: until the last result file", "s", "full_n.until_last_result_s"),
+        (f"full build -n {n}: tail after it (merge, wrap-up)", "s", "full_n.tail_s"),
+        ("tail share of the -n 1 build", "%", "phases.tail_share_pct"),
+        (f"speed-up -n {n} / -n 1 until the last result", "x", "phases.extraction_speedup"),
+        (f"speed-up ceiling with that serial tail (Amdahl, {n} jobs)", "x", "phases.ceiling_speedup"),
         (f"no-op re-run -n {n}: wall", "s", "noop.wall"),
         (f"no-op re-run -n {n}: CPU", "s", "noop.cpu"),
         (f"no-op re-run -n {n}: tasks run", "n", "noop.tasks_run"),
