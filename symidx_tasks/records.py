@@ -5,9 +5,9 @@ multiprocessing start method and serialise to JSON deterministically.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _json_string  # the escaper of JSONEncoder(ensure_ascii=False)
 from typing import Any
 
 # The result key of the files that no package owns (they are still indexed;
@@ -20,22 +20,31 @@ UNOWNED_KEY = "@unowned"
 SYMBOL_COLUMNS = ("file", "line", "end_line", "name", "kind", "signature", "visibility",
                   "parent", "return_type", "parameters", "words")
 
-# One encoder for every row: json.dumps with options builds a new one per call.
-_params_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
 def split_words(name: str) -> str:
     """processPayment / process_payment / HTTPServer -> "process payment" / "http server",
     so full-text search finds a symbol by any word of its name."""
-    return " ".join(w.lower() for w in _WORD.findall(name))
+    # _WORD matches ASCII letters and digits only, so lowering the joined words
+    # equals lowering each word.
+    return " ".join(_WORD.findall(name)).lower()
 
 
 @dataclass(frozen=True)
 class Param:
     name: str
     type: str | None = None
+
+
+def _params_json(parameters: tuple[Param, ...]) -> str:
+    """``[{"name":..,"type":..},...]``: exactly what json.JSONEncoder(ensure_ascii=False,
+    separators=(",", ":")) writes for those dicts, about three times faster (this runs
+    for every symbol with parameters)."""
+    return "[" + ",".join(
+        '{"name":' + _json_string(p.name) + ',"type":' + ("null" if p.type is None else _json_string(p.type)) + "}"
+        for p in parameters
+    ) + "]"
 
 
 @dataclass(frozen=True)
@@ -54,7 +63,7 @@ class Symbol:
 
     def to_row(self, file_path: str) -> list[Any]:
         """The symbol as a result-file row (see SYMBOL_COLUMNS)."""
-        params = _params_json([{"name": p.name, "type": p.type} for p in self.parameters]) if self.parameters else "[]"
+        params = _params_json(self.parameters) if self.parameters else "[]"
         return [file_path, self.line, self.end_line, self.name, self.kind, self.signature, self.visibility,
                 self.parent, self.return_type, params, split_words(self.name)]
 

@@ -65,10 +65,11 @@ def _parameters(params: Node | None, source: bytes) -> tuple[Param, ...]:
         return ()
     out: list[Param] = []
     for decl in params.named_children:
-        if decl.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+        kind = decl.type
+        if kind not in ("parameter_declaration", "variadic_parameter_declaration"):
             continue
         type_ = text(decl.child_by_field_name("type"), source)
-        if decl.type == "variadic_parameter_declaration":
+        if kind == "variadic_parameter_declaration":
             type_ = "..." + type_
         names = [text(n, source) for n in decl.children_by_field_name("name") if n.type == "identifier"]
         out.extend(Param(n, type_ or None) for n in names or [""])
@@ -131,7 +132,8 @@ def _struct_fields(struct: Node, source: bytes, parent: str) -> list[Symbol]:
         type_node = field.child_by_field_name("type")
         names = [text(n, source) for n in field.children_by_field_name("name")]
         if names:
-            entries = [(n, f"{n} {one_line(text(type_node, source))}") for n in names]
+            written = one_line(text(type_node, source))
+            entries = [(n, f"{n} {written}") for n in names]
         elif type_node is not None:  # embedded: the field is named after its type
             entries = [(_base_type_name(type_node, source), flat(source, field.start_byte, type_node.end_byte))]
         else:
@@ -165,7 +167,7 @@ def _values(node: Node, source: bytes) -> list[Symbol]:
         if spec.type not in ("const_spec", "var_spec"):
             continue
         names = [n for n in spec.children_by_field_name("name") if n.type == "identifier"]
-        exported = [text(n, source) for n in names if _is_exported(text(n, source))]
+        exported = [name for name in (text(n, source) for n in names) if _is_exported(name)]
         if not exported:
             continue
         first, last = lines(spec)

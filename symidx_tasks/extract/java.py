@@ -57,22 +57,24 @@ def extract(root: Node, source: bytes) -> list[Symbol]:
         parent = owner.name if owner is not None else None
         implicit = body.type in _IMPLICITLY_PUBLIC
         for node in members(body, flatten=("enum_body_declarations",)):
-            if node.type == "enum_constant":
-                symbols.append(_symbol(node, _name(node, source), "constant", parent, _name(node, source)))
+            kind = node.type
+            if kind == "enum_constant":
+                name = _name(node, source)
+                symbols.append(_symbol(node, source, name, "constant", parent, name))
                 continue
             modifiers = _modifiers(node)
             if not ("public" in modifiers or (implicit and "private" not in modifiers)):
                 continue
-            if node.type in _TYPE_KINDS:
+            if kind in _TYPE_KINDS:
                 declared = _type(node, source, parent)
                 symbols.append(declared)
                 inner = node.child_by_field_name("body")
                 if inner is not None:
                     containers.append((inner, declared))
-            elif node.type in _METHODS:
+            elif kind in _METHODS:
                 symbols.append(_method(node, source, owner))
-            elif node.type in _FIELDS:
-                constant = node.type == "constant_declaration" or {"static", "final"} <= modifiers
+            elif kind in _FIELDS:
+                constant = kind == "constant_declaration" or {"static", "final"} <= modifiers
                 symbols.extend(_fields(node, source, parent, "constant" if constant else "field"))
     return symbols
 
@@ -100,13 +102,16 @@ def _header(node: Node, source: bytes) -> str:
     return written(node, source, _NOT_SIGNATURE, start_of_first(node, _HEADER_ENDS))
 
 
-def _symbol(node: Node, name: str, kind: str, parent: str | None, signature: str, **extra: Any) -> Symbol:
-    return public_symbol(node, name, kind, parent, signature, dropped=_NOT_SIGNATURE, **extra)
+def _symbol(
+    node: Node, source: bytes, name: str, kind: str, parent: str | None, signature: str, **extra: Any
+) -> Symbol:
+    return public_symbol(node, name, kind, parent, signature, dropped=_NOT_SIGNATURE, source=source, **extra)
 
 
 def _type(node: Node, source: bytes, parent: str | None) -> Symbol:
     return _symbol(
         node,
+        source,
         _name(node, source),
         _TYPE_KINDS[node.type],
         parent,
@@ -122,6 +127,7 @@ def _method(node: Node, source: bytes, owner: Symbol | None) -> Symbol:
         parameters = _parameters(node.child_by_field_name("parameters"), source)
     return _symbol(
         node,
+        source,
         _name(node, source),
         "method",
         owner.name if owner is not None else None,
@@ -137,7 +143,7 @@ def _fields(node: Node, source: bytes, parent: str | None, kind: str) -> list[Sy
     if type_node is None:
         return []
     prefix = written(node, source, _NOT_SIGNATURE, type_node.end_byte)
-    line = first_line(node, _NOT_SIGNATURE)
+    line = first_line(node, _NOT_SIGNATURE, source)
     symbols: list[Symbol] = []
     for declarator in node.children_by_field_name("declarator"):
         value = declarator.child_by_field_name("value")
@@ -145,6 +151,7 @@ def _fields(node: Node, source: bytes, parent: str | None, kind: str) -> list[Sy
         symbols.append(
             _symbol(
                 node,
+                source,
                 _name(declarator, source),
                 kind,
                 parent,

@@ -40,27 +40,28 @@ def extract(root: Node, source: bytes) -> list[Symbol]:
     containers: list[tuple[Node, str | None]] = [(root, None)]
     for body, parent in drain(containers):
         for node in members(body):
-            if node.type == "enum_entry":
+            kind = node.type
+            if kind == "enum_entry":
                 name = text(child_of_type(node, "simple_identifier"), source)
-                symbols.append(_symbol(node, name, "constant", parent, name))
+                symbols.append(_symbol(node, source, name, "constant", parent, name))
             elif not _is_public(node, source):
                 continue
-            elif node.type in _TYPES:
+            elif kind in _TYPES:
                 declared = _type(node, source, parent)
                 symbols.append(declared)
                 symbols.extend(_constructor_fields(node, source, declared.name))
                 inner = next((c for c in node.children if c.type in _BODIES), None)
                 if inner is not None:
                     containers.append((inner, declared.name))
-            elif node.type == "function_declaration":
+            elif kind == "function_declaration":
                 symbols.append(_function(node, source, parent))
-            elif node.type == "secondary_constructor" and parent is not None:
+            elif kind == "secondary_constructor" and parent is not None:
                 symbols.append(_function(node, source, parent, name=parent))
-            elif node.type == "property_declaration":
+            elif kind == "property_declaration":
                 symbols.extend(_properties(node, source, parent))
-            elif node.type == "type_alias":
+            elif kind == "type_alias":
                 name = text(child_of_type(node, "type_identifier"), source)
-                symbols.append(_symbol(node, name, "type", parent, written(node, source, _NOT_SIGNATURE)))
+                symbols.append(_symbol(node, source, name, "type", parent, written(node, source, _NOT_SIGNATURE)))
     return symbols
 
 
@@ -71,8 +72,10 @@ def _is_public(node: Node, source: bytes) -> bool:
     )
 
 
-def _symbol(node: Node, name: str, kind: str, parent: str | None, signature: str, **extra: Any) -> Symbol:
-    return public_symbol(node, name, kind, parent, signature, dropped=_NOT_SIGNATURE, **extra)
+def _symbol(
+    node: Node, source: bytes, name: str, kind: str, parent: str | None, signature: str, **extra: Any
+) -> Symbol:
+    return public_symbol(node, name, kind, parent, signature, dropped=_NOT_SIGNATURE, source=source, **extra)
 
 
 def _header(node: Node, source: bytes) -> str:
@@ -80,25 +83,21 @@ def _header(node: Node, source: bytes) -> str:
     return written(node, source, _NOT_SIGNATURE, end).rstrip(" :")  # `constructor(x: T) : this(x)`
 
 
-def _type_after_colon(node: Node) -> Node | None:
-    """The type written after a direct ``:`` child: a return type or a declared type."""
+def _declared_type(node: Node, source: bytes) -> tuple[Node | None, str | None]:
+    """The type written after a direct ``:`` child of ``node`` (a return type or a declared
+    type), and its text with its modifiers (``suspend () -> T``) but not its annotations."""
     colon = False
+    previous = None  # the named child before `child`: type_modifiers, if the type has any
     for child in node.children:
-        if child.type == ":":
+        kind = child.type
+        if kind == ":":
             colon = True
-        elif colon and child.is_named and child.type != "type_modifiers":
-            return child
-    return None
-
-
-def _type_text(declared: Node | None, source: bytes) -> str | None:
-    """The text of a type with its modifiers (``suspend () -> T``) but not its annotations."""
-    if declared is None:
-        return None
-    first = declared.prev_named_sibling
-    if first is None or first.type != "type_modifiers":
-        first = declared
-    return written(declared.parent, source, _NOT_SIGNATURE, declared.end_byte, first.start_byte)
+        elif child.is_named:
+            if colon and kind != "type_modifiers":
+                first = previous if previous is not None and previous.type == "type_modifiers" else child
+                return child, written(node, source, _NOT_SIGNATURE, child.end_byte, first.start_byte)
+            previous = child
+    return None, None
 
 
 def _type(node: Node, source: bytes, parent: str | None) -> Symbol:
@@ -117,7 +116,7 @@ def _type(node: Node, source: bytes, parent: str | None) -> Symbol:
         name = "Companion" if node.type == "companion_object" else ""
     constructor = child_of_type(node, "primary_constructor")
     parameters = _parameters(constructor, source) if constructor is not None else ()
-    return _symbol(node, name, kind, parent, _header(node, source), parameters=parameters)
+    return _symbol(node, source, name, kind, parent, _header(node, source), parameters=parameters)
 
 
 def _constructor_fields(node: Node, source: bytes, parent: str) -> list[Symbol]:
@@ -129,23 +128,24 @@ def _constructor_fields(node: Node, source: bytes, parent: str) -> list[Symbol]:
             continue
         if not _is_public(param, source):
             continue
-        declared = _type_after_colon(param)
+        declared, type_ = _declared_type(param, source)
         end = declared.end_byte if declared is not None else param.end_byte
         name = text(child_of_type(param, "simple_identifier"), source)
         signature = written(param, source, _NOT_SIGNATURE, end)
-        fields.append(_symbol(param, name, "field", parent, signature, return_type=_type_text(declared, source)))
+        fields.append(_symbol(param, source, name, "field", parent, signature, return_type=type_))
     return fields
 
 
 def _function(node: Node, source: bytes, parent: str | None, name: str | None = None) -> Symbol:
     return _symbol(
         node,
+        source,
         name or text(child_of_type(node, "simple_identifier"), source),
         "function" if parent is None else "method",
         parent,
         _header(node, source),
         parameters=_parameters(child_of_type(node, "function_value_parameters"), source),
-        return_type=_type_text(_type_after_colon(node), source) if node.type == "function_declaration" else None,
+        return_type=_declared_type(node, source)[1] if node.type == "function_declaration" else None,
     )
 
 
@@ -156,10 +156,11 @@ def _parameters(params: Node | None, source: bytes) -> tuple[Param, ...]:
     out: list[Param] = []
     vararg = False
     for child in params.named_children:
-        if child.type == "parameter_modifiers":  # modifiers of the parameter that follows
+        kind = child.type
+        if kind == "parameter_modifiers":  # modifiers of the parameter that follows
             vararg = "vararg" in text(child, source).split()
-        elif child.type in ("parameter", "class_parameter"):
-            type_ = _type_text(_type_after_colon(child), source)
+        elif kind in ("parameter", "class_parameter"):
+            type_ = _declared_type(child, source)[1]
             if type_ is not None and (vararg or "vararg" in _modifier_words(child, source)):
                 type_ = "vararg " + type_
             out.append(Param(text(child_of_type(child, "simple_identifier"), source), type_))
@@ -185,7 +186,7 @@ def _properties(node: Node, source: bytes, parent: str | None) -> list[Symbol]:
         c for c in declaration.named_children if c.type == "variable_declaration"
     ]
     # The initializer (`= v`, `by lazy {...}`) is kept when it ends on the first line.
-    line = first_line(node, _NOT_SIGNATURE)
+    line = first_line(node, _NOT_SIGNATURE, source)
     end = declaration.end_byte
     for child in node.children[node.children.index(declaration) + 1 :]:
         if child.type in ("getter", "setter") or child.end_point[0] + 1 != line:
@@ -196,11 +197,12 @@ def _properties(node: Node, source: bytes, parent: str | None) -> list[Symbol]:
     return [
         _symbol(
             node,
+            source,
             text(child_of_type(n, "simple_identifier"), source),
             kind,
             parent,
             signature,
-            return_type=_type_text(_type_after_colon(n), source),
+            return_type=_declared_type(n, source)[1],
         )
         for n in names
     ]

@@ -28,23 +28,24 @@ def extract(root: Node, source: bytes) -> list[Symbol]:
         if container is None:  # a body lost to a syntax error
             continue
         for node in container.named_children:
-            if node.type in _DEFINITIONS:
-                name_type, body_type = _DEFINITIONS[node.type]
+            kind = node.type
+            if kind in _DEFINITIONS:
+                name_type, body_type = _DEFINITIONS[kind]
                 name = text(child_of_type(node, name_type), source)
-                symbols.append(public_symbol(node, name, node.type, parent, f"{node.type} {name}"))
+                symbols.append(public_symbol(node, name, kind, parent, f"{kind} {name}"))
                 containers.append((child_of_type(node, body_type) if body_type else node, name))
-            elif node.type == "oneof":
+            elif kind == "oneof":
                 containers.append((node, parent))
-            elif node.type == "extend":
+            elif kind == "extend":
                 extended = text(child_of_type(node, "full_ident"), source)
                 containers.append((child_of_type(node, "message_body"), extended))
-            elif node.type in _FIELDS:
+            elif kind in _FIELDS:
                 signature = _up_to(node, source, "field_number")
                 symbols.append(public_symbol(node, _name(node, source), "field", parent, signature))
-            elif node.type == "enum_field":
+            elif kind == "enum_field":
                 signature = _up_to(node, source, "int_lit")
                 symbols.append(public_symbol(node, _name(node, source), "constant", parent, signature))
-            elif node.type == "rpc":
+            elif kind == "rpc":
                 symbols.append(_rpc(node, source, parent))
     return symbols
 

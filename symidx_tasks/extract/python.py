@@ -42,13 +42,15 @@ def extract(root: Node, source: bytes) -> list[Symbol]:
     for block, parent in drain(stack):
         for stmt in members(block):
             node = stmt
-            if node.type == "decorated_definition":
+            kind = node.type
+            if kind == "decorated_definition":
                 node = node.child_by_field_name("definition") or node
-            if node.type == "function_definition":
+                kind = node.type
+            if kind == "function_definition":
                 sym = _function(node, source, parent)
                 if sym is not None:
                     out.append(sym)
-            elif node.type == "class_definition":
+            elif kind == "class_definition":
                 sym = _class(node, source, parent)
                 if sym is not None:
                     out.append(sym)
@@ -102,9 +104,10 @@ def _parameters(params: Node | None, source: bytes, is_method: bool) -> tuple[Pa
         return ()
     out: list[Param] = []
     for i, p in enumerate(c for c in params.named_children if c.type != "comment"):
-        if p.type in ("positional_separator", "keyword_separator"):
+        kind = p.type
+        if kind in ("positional_separator", "keyword_separator"):
             continue
-        name_node, type_node = _parameter_parts(p)
+        name_node, type_node = _parameter_parts(p, kind)
         name = text(name_node, source)
         if not name:
             continue
@@ -115,13 +118,13 @@ def _parameters(params: Node | None, source: bytes, is_method: bool) -> tuple[Pa
     return tuple(out)
 
 
-def _parameter_parts(p: Node) -> tuple[Node | None, Node | None]:
-    """(name node, annotation node) of one parameter, whatever its form."""
-    if p.type in ("identifier", "list_splat_pattern", "dictionary_splat_pattern"):
+def _parameter_parts(p: Node, kind: str) -> tuple[Node | None, Node | None]:
+    """(name node, annotation node) of one parameter of type ``kind``, whatever its form."""
+    if kind in ("identifier", "list_splat_pattern", "dictionary_splat_pattern"):
         return p, None
-    if p.type in ("default_parameter", "typed_default_parameter"):
+    if kind in ("default_parameter", "typed_default_parameter"):
         return p.child_by_field_name("name"), p.child_by_field_name("type")
-    if p.type == "typed_parameter":
+    if kind == "typed_parameter":
         # The name is the unlabelled child: identifier or a splat pattern.
         named = next((c for c in p.named_children if c.type != "type"), None)
         return named, p.child_by_field_name("type")

@@ -62,23 +62,24 @@ class _Body:
 
     def read(self, body: Node, bodies: list[tuple[Node, str | None, bool]]) -> list[Symbol]:
         for node in members(body):
-            if node.type in ("class", "module"):
+            kind = node.type
+            if kind in ("class", "module"):
                 declared = self._module(node)
                 self.modules.append(declared)
                 inner = node.child_by_field_name("body")
                 if inner is not None:
                     bodies.append((inner, declared.name, False))
-            elif node.type == "singleton_class":
+            elif kind == "singleton_class":
                 inner = node.child_by_field_name("body")
                 if inner is not None:
                     bodies.append((inner, self.parent, True))
-            elif node.type in ("method", "singleton_method"):
+            elif kind in ("method", "singleton_method"):
                 self._def(node, self.section_public)
-            elif node.type == "identifier" and text(node, self.source) in _SECTIONS:
+            elif kind == "identifier" and text(node, self.source) in _SECTIONS:
                 self.section_public = _SECTIONS[text(node, self.source)]
-            elif node.type == "call" and node.child_by_field_name("receiver") is None:
+            elif kind == "call" and node.child_by_field_name("receiver") is None:
                 self._call(node)
-            elif node.type == "assignment" and self.parent is not None:
+            elif kind == "assignment" and self.parent is not None:
                 self._constants(node)
         methods = [s for s, public, on_self in self.methods if self.named_public.get((s.name, on_self), public)]
         constants = [c for c in self.constants if c.name not in self.hidden_constants]
@@ -112,9 +113,10 @@ class _Body:
     def _def(self, node: Node, public: bool) -> None:
         """``def x`` or ``def self.x``; only ``private_class_method`` hides the latter."""
         on_self = node.type == "singleton_method"
-        name = text(node.child_by_field_name("name"), self.source)
+        name_node = node.child_by_field_name("name")
+        name = text(name_node, self.source)
         params = node.child_by_field_name("parameters")
-        end = (params or node.child_by_field_name("name")).end_byte
+        end = (params or name_node).end_byte
         in_type = self.parent is not None or self.singleton
         symbol = self._symbol(
             node,
@@ -168,11 +170,12 @@ def _parameters(params: Node | None, source: bytes) -> tuple[Param, ...]:
         return ()
     out: list[Param] = []
     for param in params.named_children:
-        if param.type == "comment":
+        kind = param.type
+        if kind == "comment":
             continue
-        if param.type == "keyword_parameter":
+        if kind == "keyword_parameter":
             name = text(param.child_by_field_name("name"), source) + ":"
-        elif param.type == "optional_parameter":
+        elif kind == "optional_parameter":
             name = text(param.child_by_field_name("name"), source)
         else:  # `x`, `*args`, `**opts`, `&blk`, `...`, `(a, b)`
             name = one_line(text(param, source))

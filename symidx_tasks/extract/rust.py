@@ -44,21 +44,22 @@ def extract(root: Node, source: bytes) -> list[Symbol]:
     containers: list[tuple[Node, str | None]] = [(root, None)]
     for container, module in drain(containers):
         for node in container.named_children:
-            if node.type == "impl_item":
+            kind = node.type
+            if kind == "impl_item":
                 symbols.extend(_impl_members(node, source))
-            elif node.type == "foreign_mod_item":
+            elif kind == "foreign_mod_item":
                 _push_body(containers, node, module)
-            elif node.type == "macro_definition":
+            elif kind == "macro_definition":
                 if _is_macro_export(node, source):
                     symbols.append(_macro(node, source, module))
-            elif node.type in _ITEM_KINDS:
+            elif kind in _ITEM_KINDS:
                 visibility = _visibility(node, source)
                 if visibility is None:
                     continue
-                item = _symbol(node, source, _ITEM_KINDS[node.type], module, visibility)
+                item = _symbol(node, source, _ITEM_KINDS[kind], module, visibility)
                 symbols.append(item)
                 symbols.extend(_members(node, source, item))
-                if node.type == "mod_item":
+                if kind == "mod_item":
                     _push_body(containers, node, item.name)
     return symbols
 
@@ -95,15 +96,16 @@ def _symbol(node: Node, source: bytes, kind: str, parent: str | None, visibility
 def _signature(node: Node, source: bytes) -> str:
     """The declaration up to its body, attributes excluded, where-clauses kept."""
     body = node.child_by_field_name("body")
-    value = node.child_by_field_name("value")
-    type_node = node.child_by_field_name("type")
     if body is not None and body.type in _BLOCK_BODIES:
         written = header(node, source, body)
-    elif value is not None and type_node is not None and lines(node)[0] != lines(node)[1]:
-        # a multi-line initialiser is no signature: keep `pub const X: T`
-        written = span(source, node.start_byte, type_node.end_byte)
-    else:
-        written = text(node, source)
+    else:  # only now look up what a bodiless item (const, static, type...) may have
+        value = node.child_by_field_name("value")
+        type_node = node.child_by_field_name("type")
+        if value is not None and type_node is not None and node.start_point[0] != node.end_point[0]:
+            # a multi-line initialiser is no signature: keep `pub const X: T`
+            written = span(source, node.start_byte, type_node.end_byte)
+        else:
+            written = text(node, source)
     return one_line(written).rstrip(" ;,")
 
 

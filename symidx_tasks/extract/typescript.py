@@ -356,8 +356,9 @@ class _Extractor:
     def _class_members(self, body: Node, parent: str) -> None:
         seen: set[tuple[str, bool, str]] = set()
         for member in members(body):
-            is_method = member.type in _METHOD_MEMBERS
-            if not is_method and member.type not in _FIELD_MEMBERS:
+            kind = member.type
+            is_method = kind in _METHOD_MEMBERS
+            if not is_method and kind not in _FIELD_MEMBERS:
                 continue
             name_node = member.child_by_field_name("name") or member.child_by_field_name("property")
             if name_node is None or name_node.type == "private_property_identifier":
@@ -440,7 +441,12 @@ class _Extractor:
 
     def _joined(self, head: bytes, start: int, end: int, node: Node | None) -> str:
         """`head` + source [start, end) on one line, without the decorators `node` carries."""
-        decorators = [c for c in node.children if c.type == "decorator"] if node is not None else []
+        decorators: list[Node] = []
+        # Only decorators wholly inside [start, end) are cut, and each starts with "@": without
+        # one there, skip the scan of `node`'s children (unless a syntax error could have left
+        # a decorator without its "@").
+        if node is not None and (node.has_error or self.source.find(b"@", start, end) >= 0):
+            decorators = [c for c in node.children if c.type == "decorator"]
         return flat(self.source, start, end, head=head, cut=decorators, trim=_SIGNATURE_TRIM)
 
     def _add(
