@@ -238,16 +238,16 @@ class Bench:
         ended = time.time()
         run.pop("stdout")
         after = self._outputs()
-        # Where a full build's wall time goes: until the last result file was
-        # written (start-up, discovery, the parallel extraction), then the tail
-        # (the serial merge and doit's wrap-up).
-        written = [v[0] for k, v in after.items() if k != "@db" and before.get(k) != v]
-        if written:
-            run["until_last_result_s"] = max(written) / 1e9 - started
-            run["tail_s"] = ended - max(written) / 1e9
         # Which tasks ran, from their targets (rewritten when a task runs), not
         # from the reporter's output, whose format is the project's to change.
-        run["packages_run"] = sum(1 for k, v in after.items() if k != "@db" and before.get(k) != v)
+        written = [v[0] for k, v in after.items() if k != "@db" and before.get(k) != v]  # mtimes, ns
+        run["packages_run"] = len(written)
+        if written:
+            # Where a full build's wall time goes: until the last result file was
+            # written (start-up, discovery, the parallel extraction), then the tail
+            # (the serial merge and doit's wrap-up).
+            run["until_last_result_s"] = max(written) / 1e9 - started
+            run["tail_s"] = ended - max(written) / 1e9
         run["merge_run"] = int(after.get("@db") != before.get("@db"))
         run["tasks_run"] = run["packages_run"] + run["merge_run"]
         return run

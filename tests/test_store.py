@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -98,9 +100,6 @@ def test_failed_first_merge_leaves_no_db_and_no_private_file(tmp_path: Path, mon
 
 
 def test_abandoned_private_build_is_removed_but_a_running_one_is_kept(built) -> None:
-    import subprocess
-    import sys
-
     repo, db, expected = built
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     dead = db.parent / f".{db.name}.{int(gone.stdout)}.new"
