@@ -9,7 +9,7 @@ from pathlib import Path
 from doit import get_var
 
 from symidx_tasks import DEFAULT_DB, index_tasks
-from symidx_tasks.progress import ProgressReporter
+from symidx_tasks.pipeline.progress import ProgressReporter
 
 DB = get_var("db", DEFAULT_DB)
 Path(DB).parent.mkdir(parents=True, exist_ok=True)  # doit's sqlite3 backend does not create it

@@ -8,7 +8,7 @@ Public API::
         yield from index_tasks(root=".", db=".symidx/index.db")
 """
 from .config import ConfigError, CustomRule, IndexConfig, load_config
-from .tasks import DEFAULT_DB, index_tasks
+from .pipeline.graph import DEFAULT_DB, index_tasks
 
 __all__ = ["index_tasks", "IndexConfig", "CustomRule", "ConfigError", "load_config", "DEFAULT_DB"]
 __version__ = "0.1.0"

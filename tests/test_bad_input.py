@@ -16,7 +16,7 @@ from doit.cmd_base import ModuleTaskLoader
 from doit.doit_cmd import DoitMain
 
 from symidx_tasks import IndexConfig, index_tasks
-from symidx_tasks.extract import extract_package
+from symidx_tasks.pipeline.action import extract_package
 from symidx_tasks.extract import languages
 
 from .indexing import build, doit, dump, fresh_dump

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from symidx_tasks import cli
+from symidx_tasks.frontends import cli
 from symidx_tasks.store.db import SCHEMA_VERSION
 
 from .test_query import SMALL, build_example

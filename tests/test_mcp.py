@@ -11,7 +11,7 @@ import pytest
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
-from symidx_tasks.mcp_server import compact
+from symidx_tasks.frontends.mcp_server import compact
 
 from .test_query import build_example
 
@@ -30,7 +30,7 @@ def db(tmp_path_factory) -> Path:
 
 def server(db: Path) -> StdioServerParameters:
     # Through the real entry point: `symidx serve --db PATH`.
-    return StdioServerParameters(command=sys.executable, args=["-m", "symidx_tasks.cli", "serve", "--db", str(db)])
+    return StdioServerParameters(command=sys.executable, args=["-m", "symidx_tasks.frontends.cli", "serve", "--db", str(db)])
 
 
 def session_run(db: Path, body) -> None:

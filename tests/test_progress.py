@@ -12,9 +12,9 @@ from doit.exceptions import TaskFailed
 from doit.task import Task
 
 from symidx_tasks import index_tasks
-from symidx_tasks.extract import extract_package
-from symidx_tasks.progress import ProgressReporter, is_interactive, is_package_task
-from symidx_tasks.tasks import run_merge
+from symidx_tasks.pipeline.action import extract_package
+from symidx_tasks.pipeline.progress import ProgressReporter, is_interactive, is_package_task
+from symidx_tasks.pipeline.graph import run_merge
 
 from .trees import write_tree
 

@@ -1,4 +1,4 @@
-"""The read API (symidx_tasks.store.query) on real indexes built through doit."""
+"""The read API (symidx_tasks.query) on real indexes built through doit."""
 from __future__ import annotations
 
 import os
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from symidx_tasks.store import query as q
+from symidx_tasks import query as q
 from symidx_tasks.store.db import SCHEMA_VERSION, DatabaseError
 
 from .indexing import build

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, fields
 
-from symidx_tasks.records import Dependency, Package, Param, Symbol, SYMBOL_COLUMNS, split_words
+from symidx_tasks.model import Dependency, Package, Param, Symbol, SYMBOL_COLUMNS, split_words
 
 
 def test_package_to_json_has_every_field_and_sorted_dependencies() -> None:

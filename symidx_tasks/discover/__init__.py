@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import IndexConfig
-from ..records import UNOWNED_KEY, Package
+from ..model import UNOWNED_KEY, Package
 from .cache import cached
 from .classify import FileEntry, classify
 from .packages import assign_files, find_packages

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..config import IndexConfig
-from ..result import write_atomic
+from ..fileio import write_atomic
 from .manifests.base import file_stamp
 
 CACHE_FORMAT = 1

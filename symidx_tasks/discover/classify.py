@@ -8,7 +8,7 @@ from typing import Callable, NamedTuple
 
 from ..config import IndexConfig
 from ..extract.languages import language_for
-from ..records import Package
+from ..model import Package
 
 
 class FileEntry(NamedTuple):

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..config import CustomRule, IndexConfig
-from ..records import Package
+from ..model import Package
 from . import manifests
 from .manifests.base import ManifestContext, ManifestError
 

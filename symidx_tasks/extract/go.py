@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from ..records import Param, Symbol
+from ..model import Param, Symbol
 from .syntax import flat, header, lines, one_line, text
 
 _PUBLIC = "public"

@@ -23,7 +23,7 @@ from typing import Any
 
 from tree_sitter import Node
 
-from ..records import Param, Symbol
+from ..model import Param, Symbol
 from .syntax import child_of_type, drain, first_line, members, public_symbol, start_of_first, text, written
 
 _TYPE_KINDS = {

@@ -11,7 +11,7 @@ from functools import cache
 from types import ModuleType
 from typing import Callable
 
-from ..records import Symbol
+from ..model import Symbol
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from ..records import Param, Symbol
+from ..model import Param, Symbol
 from .syntax import child_of_type, drain, header, lines, members, one_line, span, text
 
 _PUBLIC = "public"

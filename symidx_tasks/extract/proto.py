@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from ..records import Param, Symbol
+from ..model import Param, Symbol
 from .syntax import child_of_type, drain, flat, one_line, public_symbol, text
 
 # Definitions whose name is a child node of its own type, and where their members live.

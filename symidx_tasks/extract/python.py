@@ -27,7 +27,7 @@ import re
 
 from tree_sitter import Node
 
-from ..records import Param, Symbol
+from ..model import Param, Symbol
 from .syntax import clip, drain, header, lines, members, one_line, text
 
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*\Z")

@@ -26,7 +26,7 @@ from typing import Any
 
 from tree_sitter import Node
 
-from ..records import Param, Symbol
+from ..model import Param, Symbol
 from .syntax import drain, flat, lines, members, one_line, public_symbol, text
 
 # Bare calls that set the visibility of the defs that follow: are they public?

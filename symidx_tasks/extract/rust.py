@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from ..records import Param, Symbol
+from ..model import Param, Symbol
 from .syntax import drain, flat, header, lines, one_line, span, text
 
 # Items that need their own `pub`, and the kind each one is recorded as.

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..records import Symbol
+from ..model import Symbol
 from .languages import extractor_for, parser_for
 
 

@@ -10,7 +10,7 @@ from typing import Any, Collection, Iterable, Iterator, TypeVar
 
 from tree_sitter import Node
 
-from ..records import Symbol
+from ..model import Symbol
 
 # Where a long one-line declaration (a constant's value, a field's initializer) is cut.
 SIGNATURE_LIMIT = 120

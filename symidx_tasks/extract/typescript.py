@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from ..records import Param, Symbol
+from ..model import Param, Symbol
 from .syntax import child_of_type, clip, flat, members, one_line, text
 
 _FUNCTION_DECLARATIONS = frozenset({"function_declaration", "generator_function_declaration", "function_signature"})

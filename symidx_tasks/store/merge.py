@@ -20,8 +20,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
-from .. import result as result_file
-from ..records import UNOWNED_KEY
+from ..pipeline import result as result_file
+from ..model import UNOWNED_KEY
 from .db import connect_writer, remove_db
 
 

@@ -7,7 +7,7 @@ from textwrap import dedent
 from symidx_tasks.config import IndexConfig
 from symidx_tasks.discover.packages import find_packages
 from symidx_tasks.discover.walk import list_files
-from symidx_tasks.records import Package
+from symidx_tasks.model import Package
 
 
 def discover(root: Path, tree: dict[str, str]) -> dict[str, Package]:

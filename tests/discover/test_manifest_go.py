@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from symidx_tasks.discover.manifests.go import parse_statements
-from symidx_tasks.records import Dependency, Package
+from symidx_tasks.model import Dependency, Package
 
 from .manifest_helpers import discover, packages_in
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from symidx_tasks.records import Dependency, Package
+from symidx_tasks.model import Dependency, Package
 
 from .manifest_helpers import discover
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ...records import Dependency, Package
+from ...model import Dependency, Package
 
 
 class ManifestError(Exception):

@@ -32,7 +32,7 @@ from __future__ import annotations
 import posixpath
 from typing import Any, Iterator
 
-from ...records import Dependency, Package
+from ...model import Dependency, Package
 from .base import ManifestContext, ManifestError, expect, glob_match, join_dir, manifest_package, sorted_deps
 
 KIND = "cargo"

@@ -22,7 +22,7 @@ import json
 import posixpath
 import re
 
-from ...records import Dependency, Package
+from ...model import Dependency, Package
 from .base import ManifestContext, ManifestError, join_dir, manifest_package, sorted_deps
 
 KIND = "go"

@@ -65,7 +65,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from ...records import Dependency, Package
+from ...model import Dependency, Package
 from .base import ManifestContext, ManifestError, join_dir, manifest_package, unique_deps
 
 KIND = "gradle"

@@ -51,7 +51,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ...records import Dependency, Package
+from ...model import Dependency, Package
 from .base import ManifestContext, ManifestError, join_dir, manifest_package, unique_deps
 
 KIND = "maven"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import posixpath
 
-from ...records import Dependency, Package
+from ...model import Dependency, Package
 from .base import ManifestContext, ManifestError, expect, glob_match, manifest_package
 
 KIND = "npm"

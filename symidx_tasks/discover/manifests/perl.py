@@ -42,7 +42,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...records import Dependency, Package
+from ...model import Dependency, Package
 from .base import ManifestContext, ManifestError, expect, join_dir, manifest_package, unique_deps
 
 KIND = "perl"

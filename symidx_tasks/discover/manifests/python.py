@@ -34,7 +34,7 @@ import configparser
 import re
 from typing import Any, Iterator
 
-from ...records import Dependency, Package
+from ...model import Dependency, Package
 from .base import ManifestContext, ManifestError, expect, join_dir, manifest_package, unique_deps
 
 KIND = "python"

@@ -1,6 +1,6 @@
 """`symidx serve`: the index as an MCP server over stdio (read-only).
 
-The tools wrap ``symidx_tasks.store.query`` one to one, so the CLI and an agent
+The tools wrap ``symidx_tasks.query`` one to one, so the CLI and an agent
 see the same answers. Each call opens the DB read-only and closes it again:
 a rebuild between two calls is picked up, and no connection is shared across
 the SDK's worker threads. Results are compact JSON (no indentation, null
@@ -17,9 +17,9 @@ from typing import Annotated, Any, Callable, Literal
 
 from pydantic import Field
 
-from . import __version__
-from .store import query as q
-from .store.db import DatabaseError
+from .. import __version__
+from .. import query as q
+from ..store.db import DatabaseError
 
 try:  # mcp 2.x
     from mcp.server.mcpserver import MCPServer as _Server

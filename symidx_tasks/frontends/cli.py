@@ -15,10 +15,10 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
-from .config import ConfigError, load_config
-from .store import query as q
-from .store.db import DatabaseError
-from .tasks import DEFAULT_DB
+from ..config import ConfigError, load_config
+from .. import query as q
+from ..store.db import DatabaseError
+from ..pipeline.graph import DEFAULT_DB
 
 EXIT_NOT_FOUND = 1
 EXIT_UNUSABLE = 2
@@ -289,7 +289,7 @@ def _ago(seconds: int) -> str:
 
 
 def cmd_dump(conn, args, out, err) -> Any:
-    from .store.dump import dump_lines
+    from ..store.dump import dump_lines
 
     for line in dump_lines(conn):
         out.write(line + "\n")
@@ -312,8 +312,8 @@ def build(root: str | os.PathLike[str] = ".", db: str | os.PathLike[str] | None 
     from doit.cmd_base import ModuleTaskLoader
     from doit.doit_cmd import DoitMain
 
-    from .progress import ProgressReporter
-    from .tasks import index_tasks
+    from ..pipeline.progress import ProgressReporter
+    from ..pipeline.graph import index_tasks
 
     root_path = Path(root).resolve()
     if not root_path.is_dir():

@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from .db import DatabaseError, connect_reader
+from ..store.db import DatabaseError, connect_reader
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 1000

@@ -2,14 +2,14 @@
 
 Select it in a dodo.py::
 
-    from symidx_tasks.progress import ProgressReporter
+    from symidx_tasks.pipeline.progress import ProgressReporter
     DOIT_CONFIG = {"reporter": ProgressReporter}
 
 (``doit --reporter console`` still picks doit's own). By name it needs doit's
 plugin registration, e.g. in the project's pyproject.toml::
 
     [tool.doit.plugins.reporter]
-    symidx-progress = "symidx_tasks.progress:ProgressReporter"
+    symidx-progress = "symidx_tasks.pipeline.progress:ProgressReporter"
 
 On a terminal it keeps one line up to date; when the output is not a TTY or the
 ``CI`` variable is set it prints a plain line every 5 % or 2 s instead. Only
@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterable
 
 from doit.reporter import ConsoleReporter
 
-from .extract import extract_package
+from .action import extract_package
 
 PLAIN_STEP = 0.05  # a plain line every 5 % ...
 PLAIN_SECONDS = 2.0  # ... or every 2 s, whichever comes first

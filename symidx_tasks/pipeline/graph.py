@@ -21,13 +21,13 @@ from typing import Any, Iterator
 from doit.exceptions import TaskFailed
 from doit.tools import config_changed
 
-from .config import IndexConfig, load_config
-from .discover import Unit, discover
-from .extract import EXTRACTOR_VERSION, extract_package
+from ..config import IndexConfig, load_config
+from ..discover import Unit, discover
+from .action import EXTRACTOR_VERSION, extract_package
 from .result import FORMAT_VERSION, result_name
-from .records import UNOWNED_KEY
-from .store.db import SCHEMA_VERSION, connect_reader, remove_db
-from .store.merge import merge_results
+from ..model import UNOWNED_KEY
+from ..store.db import SCHEMA_VERSION, connect_reader, remove_db
+from ..store.merge import merge_results
 
 MERGE = "merge"
 STRICT = "strict"

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from .records import SYMBOL_COLUMNS
+from ..fileio import write_atomic
+from ..model import SYMBOL_COLUMNS
 
 FORMAT_VERSION = 2
 
@@ -33,25 +32,6 @@ def result_name(key: str) -> str:
 
 def encode(result: dict[str, Any]) -> bytes:
     return (json.dumps(result, sort_keys=True, separators=(",", ":")) + "\n").encode("ascii")
-
-
-def write_atomic(path: str | Path, data: bytes) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        # No fsync: a killed process cannot lose the page cache, and after a
-        # power loss a short or empty result fails validation / FileGuard and
-        # is re-extracted. fsync cost ~7 ms per package on this machine.
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def decode(data: bytes, key: str | None = None) -> dict[str, Any]:

@@ -1,0 +1,40 @@
+"""File helpers every stage shares: atomic writes and stat fingerprints."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+# (size, mtime_ns, inode): what changes when a file is rewritten, replaced or
+# renamed over. Stage-specific checks pick the fields they need from it.
+Stamp = tuple[int, int, int]
+
+
+def stamp(path: str | os.PathLike[str], follow_symlinks: bool = True) -> Stamp | None:
+    """The file's fingerprint, or None when it cannot be stat'ed."""
+    try:
+        st = os.stat(path, follow_symlinks=follow_symlinks)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename it into place, so a
+    reader or a crash never sees half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        # No fsync: a killed process cannot lose the page cache, and after a
+        # power loss a short or empty file fails validation and is rebuilt
+        # (docs/performance.md has what an fsync per file costs).
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
