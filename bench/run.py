@@ -46,7 +46,7 @@ from symidx_tasks.discover.walk import DEFAULT_EXCLUDED_DIRS  # noqa: E402
 from symidx_tasks.pipeline.action import MINIFIED_MEAN_LINE, extract_package  # noqa: E402
 from symidx_tasks.extract.languages import parser_for  # noqa: E402
 from symidx_tasks.store.merge import merge_results  # noqa: E402
-from symidx_tasks.pipeline.graph import results_dir  # noqa: E402
+from symidx_tasks.locations import results_dir  # noqa: E402
 
 # Our language -> (ctags language, extensions ctags does not map by default).
 CTAGS_LANGUAGES: dict[str, tuple[str, tuple[str, ...]]] = {

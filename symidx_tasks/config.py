@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from .errors import ConfigError
+
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 
 # Test and generated sources are not public API (shire skips them too); they
@@ -25,10 +27,6 @@ DEFAULT_GENERATED_PATTERNS: tuple[str, ...] = (
     "*.pb.go", "*_pb2.py", "*_pb2_grpc.py", "*.generated.ts", "*.generated.js", "*.gen.go",
     "*.min.js", "*.d.ts.map", "build.rs",
 )
-
-
-class ConfigError(ValueError):
-    """An invalid symidx configuration; the message names file, key and expectation."""
 
 
 @dataclass(frozen=True)

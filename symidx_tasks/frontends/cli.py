@@ -17,32 +17,24 @@ from typing import Any, Callable, TextIO
 
 from ..config import ConfigError, load_config
 from .. import query as q
-from ..store.db import DatabaseError
-from ..pipeline.graph import DEFAULT_DB
+from ..errors import DatabaseError, UsageError
+from ..locations import DEFAULT_DB, default_db, find_root
 
 EXIT_NOT_FOUND = 1
 EXIT_UNUSABLE = 2
 
 
-class UsageError(Exception):
-    pass
-
-
 # ------------------------------------------------------------------ helpers
 
 
-def default_db(cwd: Path | None = None) -> Path:
-    """The ``db`` key of the repo config in the current directory, else .symidx/index.db."""
-    cwd = cwd or Path.cwd()
+def _db(args: argparse.Namespace) -> Path:
+    """--db, else the index of the repo the current directory is in (locations.py)."""
+    if args.db:
+        return Path(args.db)
     try:
-        config = load_config(cwd)
+        return default_db(find_root())
     except ConfigError as exc:
         raise UsageError(f"cannot read the config for the default --db: {exc}") from None
-    return cwd / config.db if config.db else Path(DEFAULT_DB)
-
-
-def _db(args: argparse.Namespace) -> Path:
-    return Path(args.db) if args.db else default_db()
 
 
 def _emit_json(value: Any, out: TextIO) -> None:
@@ -302,47 +294,6 @@ READ_COMMANDS: dict[str, Callable[..., Any]] = {
 }
 
 
-# -------------------------------------------------------------------- build
-
-
-def build(root: str | os.PathLike[str] = ".", db: str | os.PathLike[str] | None = None, jobs: int = 1,
-          strict: bool | None = None, extra_args: list[str] | None = None, out: TextIO | None = None) -> int:
-    """Run the index task graph through doit's API, as `doit -n JOBS index` would with this repo's
-    dodo.py: same tasks, doit's dep file beside the DB (``doit-deps.sqlite``, sqlite3 backend)."""
-    from doit.cmd_base import ModuleTaskLoader
-    from doit.doit_cmd import DoitMain
-
-    from ..pipeline.progress import ProgressReporter
-    from ..pipeline.graph import index_tasks
-
-    root_path = Path(root).resolve()
-    if not root_path.is_dir():
-        raise UsageError(f"--root {root}: not a directory")
-    config = load_config(root_path)
-    db_path = Path(db) if db else root_path / (config.db or DEFAULT_DB)
-    db_path = db_path.resolve()
-    db_path.parent.mkdir(parents=True, exist_ok=True)  # doit's sqlite3 backend does not create it
-
-    def task_index():
-        """index the monorepo into the SQLite DB"""
-        yield from index_tasks(root=root_path, db=db_path, config=config, strict=strict)
-
-    loader = ModuleTaskLoader({
-        "task_index": task_index,
-        "DOIT_CONFIG": {
-            "default_tasks": ["index"],
-            "verbosity": 0,
-            "continue": True,  # as dodo.py: one failing package must not stop the others
-            "backend": "sqlite3",
-            "dep_file": str(db_path.parent / "doit-deps.sqlite"),
-            "reporter": ProgressReporter,
-            "outfile": out or sys.stdout,  # doit's default is the sys.stdout of its import time
-        },
-    })
-    argv = ["run", "-n", str(jobs), *(extra_args or []), "index"]
-    return DoitMain(loader).run(argv)
-
-
 # ---------------------------------------------------------------------- main
 
 
@@ -354,7 +305,7 @@ def make_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     db_opt = argparse.ArgumentParser(add_help=False)
     db_opt.add_argument("--db", help=f"index database (default: the `db` key of symidx.toml / [tool.symidx] in "
-                                     f"the current directory, else {DEFAULT_DB})")
+                                     f"the current directory or above, else {DEFAULT_DB})")
     read = argparse.ArgumentParser(add_help=False, parents=[db_opt])
     read.add_argument("--json", action="store_true", help="print JSON (shapes in docs/cli.md)")
 
@@ -427,6 +378,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
         if args.command == "build":
             if args.jobs < 1:
                 raise UsageError("--jobs must be >= 1")
+            from ..pipeline.build import build
+
             return build(args.root, args.db, args.jobs, args.strict, ["--always"] if args.always else None, out)
         if args.command == "serve":
             try:

@@ -25,19 +25,14 @@ from ..config import IndexConfig, load_config
 from ..discover import Unit, discover
 from .action import EXTRACTOR_VERSION, extract_package
 from .result import FORMAT_VERSION, result_name
+from ..locations import DEFAULT_DB, results_dir
 from ..model import UNOWNED_KEY
 from ..store.db import SCHEMA_VERSION, connect_reader, remove_db
 from ..store.merge import merge_results
 
 MERGE = "merge"
 STRICT = "strict"
-DEFAULT_DB = ".symidx/index.db"
 DISCOVERY_CACHE = ".discovery.pickle"  # in the results dir (see discover/cache.py)
-
-
-def results_dir(db: str | os.PathLike[str]) -> Path:
-    """Result files live beside the DB, so `db=` alone selects one index state."""
-    return Path(db).parent / "results"
 
 
 def task_name(key: str) -> str:
@@ -47,19 +42,20 @@ def task_name(key: str) -> str:
 
 def index_tasks(
     root: str | os.PathLike[str] = ".",
-    db: str | os.PathLike[str] = DEFAULT_DB,
+    db: str | os.PathLike[str] | None = None,
     config: IndexConfig | None = None,
     strict: bool | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Yield the index's doit sub-tasks (use inside a ``task_*`` generator).
 
-    ``config`` defaults to the indexed repo's own (symidx.toml / [tool.symidx]);
+    ``db`` defaults to the repo's own index (``<root>/.symidx/index.db``, or the
+    config's ``db`` key); ``config`` defaults to the indexed repo's own (symidx.toml / [tool.symidx]);
     ``strict`` (default: the config's) adds ``index:strict``, which fails the
     run while the index holds any warning.
     """
     root = Path(root).resolve()
-    db = Path(db).resolve()
     config = config if config is not None else load_config(root)
+    db = Path(db).resolve() if db is not None else root / (config.db or DEFAULT_DB)
     strict = config.strict if strict is None else strict
     out_dir = results_dir(db)
     started = time.perf_counter()
@@ -172,4 +168,4 @@ def check_no_warnings(db: str) -> TaskFailed | None:
     return TaskFailed(f"strict mode: the index has {len(rows)} warning(s):\n{listing}{more}")
 
 
-__all__ = ["index_tasks", "results_dir", "task_name", "DEFAULT_DB", "UNOWNED_KEY"]
+__all__ = ["index_tasks", "task_name", "FileGuard"]

@@ -12,16 +12,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..errors import ResultError
 from ..fileio import write_atomic
 from ..model import SYMBOL_COLUMNS
 
 FORMAT_VERSION = 2
 
 _REQUIRED = {"format": int, "key": str, "files": list, "symbols": list, "warnings": list}
-
-
-class ResultError(ValueError):
-    """A result file that is missing, truncated, of another format or inconsistent."""
 
 
 def result_name(key: str) -> str:

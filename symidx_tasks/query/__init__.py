@@ -23,21 +23,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..store.db import DatabaseError, connect_reader
+from ..errors import DatabaseError, InvalidArgument, QueryError
+from ..store.db import connect_reader
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 1000
 API_LIMIT = 50  # top-level symbols listed in a package's public API summary
 STALE_EXAMPLES = 10
-
-
-class QueryError(Exception):
-    """A question the index cannot answer as asked (unknown or ambiguous package,
-    unknown file, no path...); the message is one line meant for a person."""
-
-
-class InvalidArgument(QueryError):
-    """A limit, offset or depth out of range."""
 
 
 # --------------------------------------------------------------------- opening

@@ -6,14 +6,12 @@ import sys
 from importlib.resources import files
 from pathlib import Path
 
+from ..errors import DatabaseError
+
 # Bump when schema.sql changes: an index of another version is rebuilt from
 # the result files by the next merge, and refused by readers with a message.
 SCHEMA_VERSION = 3
 
-
-
-class DatabaseError(Exception):
-    """The index cannot be opened as asked; the message says why in one line."""
 
 
 def schema_sql() -> str:

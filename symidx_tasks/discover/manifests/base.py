@@ -24,11 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from ...errors import ManifestError
 from ...model import Dependency, Package
-
-
-class ManifestError(Exception):
-    """A manifest that cannot be read as its format requires; the message says why."""
 
 
 @dataclass

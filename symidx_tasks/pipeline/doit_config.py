@@ -1,0 +1,32 @@
+"""The one doit configuration of an index run, used by dodo.py, `symidx build`,
+the watcher and the tests alike."""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, TextIO
+
+from ..locations import dep_file
+from .progress import ProgressReporter
+
+
+def doit_config(db: str | os.PathLike[str], outfile: TextIO | None = None,
+                reporter: Any = ProgressReporter) -> dict[str, Any]:
+    """DOIT_CONFIG for indexing into ``db``; creates the DB's directory, which
+    doit's sqlite3 backend needs for its dep file."""
+    deps = dep_file(db)
+    deps.parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "default_tasks": ["index"],
+        "verbosity": 0,
+        # One package whose file vanished mid-run must not stop the others.
+        "continue": True,
+        # sqlite3 rather than the dbm default: on Pythons without gdbm, dbm falls
+        # back to dbm.dumb, which is slow and not safe against a killed run.
+        "backend": "sqlite3",
+        "dep_file": str(deps),
+        # packages done/total, rate, ETA, failures; `--reporter console` for doit's own
+        "reporter": reporter,
+        # doit's default is the sys.stdout of its import time, not the caller's
+        "outfile": outfile or sys.stdout,
+    }
