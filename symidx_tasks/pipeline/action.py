@@ -40,6 +40,22 @@ def extract_package(
     replaced behind doit's back is noticed) and whether any source kept
     changing while it was read (then the task must run again next time).
     """
+    data, unstable = package_result(root, key, package, files, max_file_size)
+    result_file.write_atomic(out, data)
+    st = os.stat(out)
+    return {"result": [st.st_size, st.st_mtime_ns], "unstable": unstable}
+
+
+def package_result(
+    root: str,
+    key: str,
+    package: dict[str, Any] | None,
+    files: Iterable[tuple[str, str | None, str | None]],
+    max_file_size: int,
+) -> tuple[bytes, bool]:
+    """The encoded result file of one package, and whether any source kept
+    changing while it was read. Writes nothing: a remote worker ships the
+    bytes back to the client, which writes them."""
     root_path = Path(root)
     warnings: list[dict[str, Any]] = []
     if package is not None:
@@ -74,9 +90,7 @@ def extract_package(
         "symbols": symbols,  # rows, in file then line order
         "warnings": sorted(warnings, key=lambda w: (w["file"] or "", w["message"])),
     }
-    result_file.write_atomic(out, result_file.encode(result))
-    st = os.stat(out)
-    return {"result": [st.st_size, st.st_mtime_ns], "unstable": bool(pending)}
+    return result_file.encode(result), bool(pending)
 
 
 def _stat_key(path: Path) -> tuple | None:
