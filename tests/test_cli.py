@@ -13,13 +13,10 @@ import pytest
 from symidx_tasks.frontends import cli
 from symidx_tasks.store.db import SCHEMA_VERSION
 
-from .test_query import SMALL, build_example
-from .trees import write_tree
 
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory) -> Path:
-    return build_example(tmp_path_factory.mktemp("cli"))
+@pytest.fixture
+def db(example_db: Path) -> Path:
+    return example_db
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -141,9 +138,11 @@ def test_packages(db):
 def test_files(db):
     out = ok(db, "files", "cart")
     assert "frontend/packages/web/src/cart.ts  " in out and "skipped (test)" in out
-    res = js(db, "files", "--ext", "go", "--package", "services/billing")
+    res = js(db, "files", "--extension", "go", "--package", "services/billing")
     assert res["results"] and all(f["path"].startswith("services/billing/") and f["path"].endswith(".go")
                                   for f in res["results"])
+    assert js(db, "files", "--ext", ".go", "--package", "services/billing") == res, "--ext is a shorthand"
+    assert js(db, "files")["limit"] == 20, "search answers default to 20 rows"
     code, out, err = run("files", "zzqqxx", "--db", str(db))
     assert (code, out) == (0, "") and "no file matches" in err
 
@@ -154,30 +153,58 @@ def test_files(db):
 def test_deps_direct(db):
     out = ok(db, "deps", "@shop/web")
     assert any(line.split()[0] == "react" for line in out.splitlines())
-    internal = js(db, "deps", "@shop/web", "--internal")
+    internal = js(db, "deps", "@shop/web", "--internal-only")
     assert internal["package"] == "frontend/packages/web"
     assert {d["package"] for d in internal["dependencies"]} == {"frontend/packages/ui", "frontend/packages/legacy-js"}
+    assert js(db, "deps", "@shop/web", "--internal") == internal, "--internal is a shorthand"
 
 
-def test_deps_reverse(db):
-    out = ok(db, "deps", "libs/auth", "--reverse")
+def test_dependents(db):
+    out = ok(db, "dependents", "libs/auth")
     assert [line.split()[0] for line in out.splitlines()] == ["libs/auth/plugins/oauth", "libs/payments"]
-    res = js(db, "deps", "shop-auth", "--reverse")
+    res = js(db, "dependents", "shop-auth")
     assert [d["package"] for d in res["dependents"]] == ["libs/auth/plugins/oauth", "libs/payments"]
-    code, out, err = run("deps", "services/gateway", "--reverse", "--db", str(db))
+    code, out, err = run("dependents", "services/gateway", "--db", str(db))
     assert (code, out) == (0, "") and "no package depends on services/gateway" in err
 
 
-def test_deps_transitive(db):
-    out = ok(db, "deps", "libs/auth", "--reverse", "--transitive")
+def test_tree(db):
+    out = ok(db, "tree", "libs/auth", "--direction", "dependents")
     lines = out.splitlines()
     assert lines[0] == "libs/auth (shop-auth)  is used by:"
     assert "  libs/payments (shop-payments)  [runtime]" in lines
-    res = js(db, "deps", "frontend/packages/web", "--transitive", "--depth", "1")
+    assert ok(db, "tree", "libs/auth", "--reverse") == out, "--reverse is a shorthand for --direction dependents"
+    res = js(db, "tree", "frontend/packages/web", "--max-depth", "1")
     assert res["direction"] == "dependencies" and res["max_depth"] == 1
     assert {n["path"] for n in res["nodes"] if n["depth"] == 1} >= {"frontend/packages/ui"}
-    code, _, err = run("deps", "libs/auth", "--depth", "2", "--db", str(db))
-    assert code == 2 and "--depth needs --transitive" in err
+    assert js(db, "tree", "frontend/packages/web", "--depth", "1") == res
+    code, _, err = run("tree", "libs/auth", "--max-depth", "0", "--db", str(db))
+    assert code == 2 and "depth must be >= 1" in err
+    with pytest.raises(SystemExit) as exc:  # argparse's own usage error
+        run("tree", "libs/auth", "--direction", "sideways", "--db", str(db))
+    assert exc.value.code == 2
+
+
+def test_symbols_of_a_package(db):
+    res = js(db, "symbols", "libs/payments", "--top-level-only", "--kind", "function")
+    assert {s["name"] for s in res["results"]} >= {"process_payment", "refund_payment"}
+    assert {(s["kind"], s["parent"]) for s in res["results"]} == {("function", None)}
+    out = ok(db, "symbols", "libs/payments", "--limit", "2")
+    assert len(out.splitlines()) == 2 and out.startswith("libs/payments/")
+
+
+def test_search_packages_and_package_files(db):
+    assert [p["path"] for p in js(db, "search-packages", "shop", "--kind", "go")["results"]] == [
+        "services/billing", "services/gateway"]
+    out = ok(db, "package-files", "services/billing", "--extension", "go")
+    lines = out.splitlines()
+    assert lines and all(line.startswith("services/billing/") and ".go " in line for line in lines)
+
+
+def test_warnings(db):
+    code, out, err = run("warnings", "--db", str(db))
+    assert (code, out, err) == (0, "", "symidx: no warnings\n")
+    assert js(db, "warnings", "--package", "libs/auth")["total"] == 0
 
 
 def test_path(db):
@@ -197,9 +224,12 @@ def test_path(db):
 def test_status(db):
     out = ok(db, "status")
     assert f"index:      {db} (schema {SCHEMA_VERSION})" in out
-    assert "staleness:  up to date" in out and "last build:" in out and "merge " in out
+    assert "staleness:  up to date" in out and "last build:" in out
+    phases = next(line for line in out.splitlines() if line.startswith("phases:"))
+    assert "discover " in phases and "merge " in phases
     res = js(db, "status", "--no-check")
     assert res["stale"] == {"checked": False, "reason": "skipped"}
+    assert js(db, "status", "--no-check-stale")["stale"] == res["stale"]
     assert res["counts"]["packages"] >= 11 and res["root"].endswith("polyglot")
 
 
@@ -232,8 +262,8 @@ def test_other_schema_version(db, tmp_path):
 def test_read_commands_do_not_change_the_db(db):
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     for argv in (["search", "cart"], ["symbol", "new"], ["package", "libs/auth"], ["packages"], ["files", "go"],
-                 ["deps", "libs/auth", "--reverse", "--transitive"], ["path", "libs/payments", "libs/auth"],
-                 ["status"], ["file", "libs/payments/shop_payments/processor.py"]):
+                 ["tree", "libs/auth", "--reverse"], ["path", "libs/payments", "libs/auth"], ["warnings"],
+                 ["status"], ["file", "libs/payments/shop_payments/processor.py"], ["dependents", "libs/auth"]):
         ok(db, *argv)
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
 
@@ -252,17 +282,35 @@ def test_default_db_from_config(tmp_path, monkeypatch, db):
 
 
 def test_default_db_without_config(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+    """Without a config, the default is <repo>/.symidx/index.db, the repo being the current
+    directory when no directory at or above it has a .symidx directory or a symidx.toml."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
     code, _, err = run("status")
-    assert code == 2 and "no index at .symidx/index.db" in err
+    expected = work.resolve() / ".symidx" / "index.db"
+    assert code == 2
+    assert err == f"symidx: no index at {expected}: build it with `doit index` or `symidx build`\n"
+
+
+def test_default_db_from_a_subdirectory(tmp_path, monkeypatch, db):
+    """The repo is the nearest directory at or above the current one holding .symidx/."""
+    (tmp_path / ".symidx").mkdir()
+    shutil.copy(db, tmp_path / ".symidx" / "index.db")
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
+    code, out, err = run("packages", "--kind", "go", "--json")
+    assert code == 0, err
+    assert [p["path"] for p in json.loads(out)["results"]] == ["services/billing", "services/gateway"]
 
 
 # ----------------------------------------------------------------- build
 
 
-def test_build_runs_the_doit_graph(tmp_path, capsys, monkeypatch):
+def test_build_runs_the_doit_graph(tmp_path, capsys, monkeypatch, small_tree):
     monkeypatch.setenv("CI", "1")
-    root = write_tree(tmp_path / "repo", SMALL)
+    root = small_tree
     assert cli.main(["build", "--root", str(root), "-j", "2"]) == 0
     out = capsys.readouterr().out
     db = root / ".symidx" / "index.db"
@@ -277,12 +325,12 @@ def test_build_runs_the_doit_graph(tmp_path, capsys, monkeypatch):
     assert other.is_file() and (other.parent / "doit-deps.sqlite").is_file()
 
 
-def test_build_same_state_as_doit_index(tmp_path, capsys, monkeypatch):
+def test_build_same_state_as_doit_index(tmp_path, capsys, monkeypatch, small_tree):
     """`symidx build` after `doit index` (same db, same dep file) finds everything up to date."""
     from .indexing import doit
 
     monkeypatch.setenv("CI", "1")
-    root = write_tree(tmp_path / "repo", SMALL)
+    root = small_tree
     db = root / ".symidx" / "index.db"
     run_ = doit(root, db, dep_file=db.parent / "doit-deps.sqlite")
     assert run_.code == 0

@@ -1,7 +1,9 @@
 """The read API (symidx_tasks.query) on real indexes built through doit."""
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import sqlite3
 import time
@@ -10,34 +12,11 @@ from pathlib import Path
 import pytest
 
 from symidx_tasks import query as q
+from symidx_tasks.freshness import index_status, staleness
 from symidx_tasks.store.db import SCHEMA_VERSION, DatabaseError
 
 from .indexing import build
 from .trees import write_tree
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "polyglot"
-
-
-def build_example(tmp: Path) -> Path:
-    """Index a snapshot of examples/polyglot (a copy: the tests must not see it change)."""
-    root = tmp / "polyglot"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".symidx"))
-    db = tmp / "index" / "index.db"
-    build(root, db, jobs=2)
-    return db
-
-
-@pytest.fixture(scope="module")
-def example_db(tmp_path_factory) -> Path:
-    return build_example(tmp_path_factory.mktemp("example"))
-
-
-@pytest.fixture(scope="module")
-def conn(example_db):
-    c = q.open_index(example_db)
-    yield c
-    c.close()
-
 
 # Edge cases the example does not have: a root package, duplicate names, a cycle.
 EXTRA = {
@@ -52,16 +31,8 @@ EXTRA = {
     "ui/src/index.ts": "export function render(target: string): void {}\n",
     "web/package.json": '{"name": "web", "dependencies": {"ui": "^1.0.0"}}\n',
     "web/src/main.ts": "export const VERSION = 1;\n",
+    "broken/package.json": '{"name": "broken", ',  # a warning, not a failed build
 }
-
-# A tiny tree whose files the staleness test edits.
-SMALL = {
-    "pyproject.toml": '[project]\nname = "small"\nversion = "1.0.0"\n',
-    "small/money.py": "def pay(amount: int) -> int:\n    return amount\n",
-    "small/deploy.py": "def deploy() -> None:\n    pass\n",
-    "small/touched.py": "def same() -> None:\n    pass\n",
-}
-
 
 @pytest.fixture(scope="module")
 def extra(tmp_path_factory):
@@ -227,7 +198,7 @@ def test_package_files_and_symbols(conn):
     syms = q.package_symbols(conn, "libs/payments")
     locs = [(s["file"], s["line"]) for s in syms["results"]]
     assert locs == sorted(locs)
-    top = q.package_symbols(conn, "libs/payments", top_level=True)
+    top = q.package_symbols(conn, "libs/payments", top_level_only=True)
     assert all(s["parent"] is None for s in top["results"]) and top["total"] < syms["total"]
     funcs = q.package_symbols(conn, "libs/payments", kind="function")
     assert "process_payment" in names(funcs) and {s["kind"] for s in funcs["results"]} == {"function"}
@@ -248,16 +219,16 @@ def test_dependencies_and_dependents(conn):
 
 
 def test_dependency_graph_bfs(conn):
-    g = q.dependency_graph(conn, "libs/auth", reverse=True)
+    g = q.dependency_graph(conn, "libs/auth", direction="dependents")
     assert g["root"] == "libs/auth" and g["direction"] == "dependents"
     depth = {n["path"]: n["depth"] for n in g["nodes"]}
     assert depth["libs/auth"] == 0 and depth["libs/payments"] == 1 and depth["libs/auth/plugins/oauth"] == 1
     assert {(e["from"], e["to"]) for e in g["edges"]} >= {("libs/auth", "libs/payments")}
     assert g["cycles"] == [] and g["truncated"] is False
-    fwd = q.dependency_graph(conn, "frontend/packages/web", depth=1)
+    fwd = q.dependency_graph(conn, "frontend/packages/web", max_depth=1)
     assert {n["path"] for n in fwd["nodes"]} >= {"frontend/packages/ui", "frontend/packages/legacy-js"}
     with pytest.raises(q.InvalidArgument):
-        q.dependency_graph(conn, "libs/auth", depth=0)
+        q.dependency_graph(conn, "libs/auth", max_depth=0)
 
 
 def test_dependency_graph_is_cycle_safe(extra):
@@ -267,9 +238,9 @@ def test_dependency_graph_is_cycle_safe(extra):
     assert [n["depth"] for n in g["nodes"]] == [0, 1, 2, 3]
     assert g["cycles"] == [["cyc/a", "cyc/b", "cyc/c"]]
     assert len(g["edges"]) == 4  # every edge once, the back edge included
-    short = q.dependency_graph(c, "cyc-a", depth=1)
+    short = q.dependency_graph(c, "cyc-a", max_depth=1)
     assert [n["path"] for n in short["nodes"]] == ["cyc/a", "cyc/b"] and short["truncated"] is True
-    back = q.dependency_graph(c, "ui", reverse=True)
+    back = q.dependency_graph(c, "ui", direction="dependents")
     assert [n["path"] for n in back["nodes"]] == ["ui", "cyc/c", "web", "cyc/b", "cyc/a"]
 
 
@@ -303,8 +274,15 @@ def test_fts_query_quotes_every_token(text, expected):
 
 @pytest.mark.parametrize("text", ['foo-bar', 'a"b', '"', "*", "NOT", "x OR", "(a", "name:foo", "^x", "ü€", "a AND"])
 def test_search_never_raises_on_fts_syntax(conn, text):
-    res = q.search_symbols(conn, text)
-    assert res["total"] >= 0
+    """FTS syntax in the query is plain text: it finds what its words alone find
+    (the ranking may differ: exact-name and prefix ranks compare the raw text)."""
+    res = q.search_symbols(conn, text, limit=1000)
+    words = " ".join(re.findall(r"\w+", text))
+    plain = q.search_symbols(conn, words, limit=1000)
+    assert res["total"] == plain["total"]
+    assert sorted(s["loc"] for s in res["results"]) == sorted(s["loc"] for s in plain["results"])
+    if not words:
+        assert res["total"] == 0 and res["results"] == []
 
 
 def test_search_ranks_exact_then_prefix_then_bm25(conn):
@@ -325,7 +303,8 @@ def test_search_finds_split_words(conn):
 
 def test_search_filters(conn):
     assert set(s["kind"] for s in q.search_symbols(conn, "payment", kind="function")["results"]) == {"function"}
-    assert all(s["package"] == "libs/payments" for s in q.search_symbols(conn, "receipt", package="shop-payments")["results"])
+    receipts = q.search_symbols(conn, "receipt", package="shop-payments")["results"]
+    assert receipts and all(s["package"] == "libs/payments" for s in receipts)
     go = q.search_symbols(conn, "invoice", language="go")
     assert go["results"] and {s["language"] for s in go["results"]} == {"go"}
     assert q.search_symbols(conn, "payment", language="cobol")["results"] == []
@@ -392,10 +371,10 @@ def test_search_files(conn):
     res = q.search_files(conn, "cart")
     paths = [f["path"] for f in res["results"]]
     assert "frontend/packages/web/src/cart.ts" in paths and "frontend/packages/web/src/cart.test.ts" in paths
-    go = q.search_files(conn, "", ext="go")
+    go = q.search_files(conn, "", extension="go")
     assert go["results"] and all(f["path"].endswith(".go") for f in go["results"])
     assert [f["path"] for f in go["results"]] == sorted(f["path"] for f in go["results"])
-    assert q.search_files(conn, "", ext=".GO")["total"] == go["total"]
+    assert q.search_files(conn, "", extension=".GO")["total"] == go["total"]
     in_pkg = q.search_files(conn, "", package="services/billing")
     assert {f["package"] for f in in_pkg["results"]} == {"services/billing"}
     substring = q.search_files(conn, "shop_payments/proc")
@@ -408,7 +387,7 @@ def test_search_files(conn):
 
 
 def test_status(conn, example_db):
-    st = q.status(conn, example_db)
+    st = index_status(conn, db=example_db)
     assert st["db"] == str(example_db) and st["schema_version"] == SCHEMA_VERSION
     assert st["counts"]["packages"] == q.list_packages(conn)["total"]
     assert sum(st["packages_by_kind"].values()) == st["counts"]["packages"]
@@ -417,26 +396,99 @@ def test_status(conn, example_db):
     assert "merge_s" in st["durations_s"] and "discover_s" in st["durations_s"]
     assert st["age_seconds"] is not None and st["age_seconds"] >= 0
     assert st["stale"]["checked"] is True and st["stale"]["changed_files"] == 0
-    assert q.status(conn, example_db, check_stale=False)["stale"] == {"checked": False, "reason": "skipped"}
+    assert index_status(conn, check_stale=False)["stale"] == {"checked": False, "reason": "skipped"}
+    assert q.status(conn)["stale"] == {"checked": False, "reason": "skipped"}, "query/ never looks at the tree"
 
 
-def test_staleness_sees_added_modified_removed_files(tmp_path):
-    root = write_tree(tmp_path / "tree", SMALL)
+def test_staleness_sees_added_modified_removed_files(tmp_path, small_tree):
+    root = small_tree
     db = tmp_path / "index" / "index.db"
     build(root, db)
     c = q.open_index(db)
     try:
-        assert q.staleness(c)["changed_files"] == 0
+        assert staleness(c)["changed_files"] == 0
         (root / "small/money.py").write_text("def pay(amount: int) -> int:\n    return amount * 2\n")
         (root / "small/extra.py").write_text("X = 1\n")
         (root / "small/deploy.py").unlink()
         later = time.time() + 5
         os.utime(root / "small/touched.py", (later, later))  # touched, same content: not a change
-        st = q.staleness(c)
+        st = staleness(c)
         assert (st["added"], st["modified"], st["removed"]) == (1, 1, 1)
         assert st["examples"] == ["small/extra.py", "small/deploy.py", "small/money.py"]
         shutil.rmtree(root)
-        gone = q.staleness(c)
+        gone = staleness(c)
         assert gone["checked"] is False and "not a directory" in gone["reason"]
     finally:
         c.close()
+
+
+# ---------------------------------------------------- answers added by the table
+
+
+def test_package_dependencies_and_dependents_answers(conn):
+    deps = q.package_dependencies(conn, "example.com/shop/gateway", internal_only=True)
+    assert deps == {"package": "services/gateway", "dependencies": q.dependencies(conn, "services/gateway", True)}
+    assert [d["package"] for d in deps["dependencies"]] == ["services/billing"]
+    users = q.package_dependents(conn, "shop-auth")
+    assert users["package"] == "libs/auth"
+    assert [d["package"] for d in users["dependents"]] == ["libs/auth/plugins/oauth", "libs/payments"]
+
+
+def test_file_symbols_kind_filter(conn):
+    path = "services/billing/invoice.go"
+    every = q.file_symbols(conn, path)["symbols"]
+    methods = q.file_symbols(conn, path, kind="method")["symbols"]
+    assert methods == [s for s in every if s["kind"] == "method"] and 0 < len(methods) < len(every)
+    assert q.file_symbols(conn, path, kind="no-such-kind")["symbols"] == []
+
+
+def test_package_files_extension_filter(conn):
+    every = q.package_files(conn, "services/billing")
+    go = q.package_files(conn, "services/billing", extension="GO")
+    assert go["results"] == [f for f in every["results"] if f["path"].endswith(".go")]
+    assert 0 < go["total"] < every["total"]
+    assert q.package_files(conn, "services/billing", extension=".go") == go
+
+
+def test_packages_under(conn):
+    under = q.packages_under(conn, "libs/")
+    assert [p["path"] for p in under["results"]] == ["libs/auth", "libs/auth/plugins/oauth", "libs/payments"]
+    inside = q.packages_under(conn, "libs/auth/shop_auth")
+    assert [p["path"] for p in inside["results"]] == ["libs/auth"], "the enclosing package"
+    assert q.packages_under(conn, "li")["results"] == [], "a prefix of a name is not a directory"
+    assert q.packages_under(conn, ".")["total"] == q.list_packages(conn)["total"]
+
+
+def test_list_warnings(extra):
+    _, _, c = extra
+    every = q.list_warnings(c)
+    assert every["total"] >= 1 and every["total"] == q.status(c)["counts"]["warnings"]
+    broken = [w for w in every["results"] if w["package"] == "broken"]
+    assert len(broken) == 1 and "invalid JSON" in broken[0]["message"]
+    keys = [(w["package"] or "", w["file"] or "", w["message"]) for w in every["results"]]
+    assert keys == sorted(keys)
+    assert q.list_warnings(c, limit=1)["next_offset"] == 1
+    dup = q.list_warnings(c, package="tools/a")["results"]
+    assert [w["file"] for w in dup] == ["tools/a/package.json"]
+    assert "duplicate package name 'dup'" in dup[0]["message"]
+    assert q.list_warnings(c, package="web")["results"] == []
+
+
+def test_status_shows_phase_durations_and_slowest_packages(example_db, tmp_path):
+    copy = tmp_path / "timed.db"
+    shutil.copy(example_db, copy)
+    w = sqlite3.connect(copy)
+    w.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", [
+        ("duration_extract_s", "1.5"), ("duration_extract_wall_s", "0.8"),
+        ("slowest_packages", json.dumps([["libs/auth", 0.5], ["crates/core", 0.25]])),
+    ])
+    w.commit()
+    w.close()
+    c = q.open_index(copy)
+    try:
+        st = q.status(c, copy)
+    finally:
+        c.close()
+    assert st["durations_s"]["extract_s"] == 1.5 and st["durations_s"]["extract_wall_s"] == 0.8
+    assert st["slowest_packages"] == [{"package": "libs/auth", "seconds": 0.5},
+                                      {"package": "crates/core", "seconds": 0.25}]

@@ -1,0 +1,114 @@
+"""How current an index is: the files added, removed or modified in the indexed
+tree since the build, and the commits since the indexed one.
+
+This is the only read-side code that looks at the tree itself: it lists files
+with discovery's rules (so it may import discover/; query/ may not).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from ..config import load_config
+from ..discover.walk import DEFAULT_EXCLUDED_DIRS, list_files
+from ..errors import ConfigError
+from ..fileio import stamp
+from ..git import git, head_commit
+from ..query.answers import StaleChecked, Staleness, Status
+from ..query.status import SKIPPED, meta, status
+
+STALE_EXAMPLES = 10
+# An mtime this close to the build time may belong to a write the build did
+# not see (coarse file system clocks): such files are compared by content.
+MTIME_SLACK_S = 1
+
+
+def index_status(conn: sqlite3.Connection, check_stale: bool = True,
+                 db: str | os.PathLike[str] | None = None) -> Status:
+    """``query.status`` with its ``stale`` part checked against the tree (unless ``check_stale`` is False)."""
+    return status(conn, db, staleness(conn) if check_stale else SKIPPED)
+
+
+def staleness(conn: sqlite3.Connection, m: dict[str, str | None] | None = None) -> Staleness:
+    """Files added, removed or modified in the indexed tree since the build.
+
+    Same listing rules as discovery (gitignore, excluded dirs and extensions).
+    A file counts as modified when its size differs, or when it was touched
+    after the build and its content hash differs (so a mere touch is not a change).
+    Unchecked, with the reason, when the root or its config cannot be read.
+    """
+    m = m if m is not None else meta(conn)
+    root_s = m.get("root")
+    if not root_s or not Path(root_s).is_dir():
+        return {"checked": False, "reason": f"indexed root {root_s!r} is not a directory here"}
+    root = Path(root_s)
+    try:
+        config = load_config(root)
+    except ConfigError as exc:
+        return {"checked": False, "reason": f"config: {exc}"}
+    try:
+        current = list_files(root, DEFAULT_EXCLUDED_DIRS | set(config.exclude_dirs))
+    except OSError as exc:
+        return {"checked": False, "reason": f"cannot list {root}: {exc}"}
+    if config.exclude_extensions:
+        current = [f for f in current if not f.lower().endswith(config.exclude_extensions)]
+    indexed = {p: (size, sha) for p, size, sha in conn.execute("SELECT path, size_bytes, sha256 FROM files")}
+    built = _timestamp(m.get("built_at"))
+    now_set = set(current)
+    added = sorted(now_set - indexed.keys())
+    removed = sorted(indexed.keys() - now_set)
+    modified = []
+    for rel in sorted(now_set & indexed.keys()):
+        size, sha = indexed[rel]
+        fingerprint = stamp(root / rel)
+        if fingerprint is None:
+            removed.append(rel)
+            continue
+        now_size, mtime_ns, _ = fingerprint
+        if size is not None and now_size != size:
+            modified.append(rel)
+        elif built is None or mtime_ns / 1e9 >= built - MTIME_SLACK_S:
+            if sha and _sha256(root / rel) != sha:
+                modified.append(rel)
+    out: StaleChecked = {
+        "checked": True, "changed_files": len(added) + len(removed) + len(modified), "added": len(added),
+        "removed": len(removed), "modified": len(modified),
+        "examples": (added + removed + modified)[:STALE_EXAMPLES],
+    }
+    head = head_commit(root)
+    if head is not None:
+        out["git_head"] = head
+        out["commits_since"] = _commits_between(root, m.get("git_commit"), head)
+    return out
+
+
+def _timestamp(iso: str | None) -> float | None:
+    if not iso:
+        return None
+    try:
+        return datetime.fromisoformat(iso).timestamp()
+    except ValueError:
+        return None
+
+
+def _sha256(path: Path) -> str | None:
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _commits_between(root: Path, old: str | None, head: str) -> int | None:
+    if not old:
+        return None
+    if old == head:
+        return 0
+    n = git(root, "rev-list", "--count", f"{old}..{head}")
+    return int(n) if n and n.isdigit() else None

@@ -1,0 +1,291 @@
+"""Every `symidx` command, declared once: the CLI (cli.py) and the MCP server
+(mcp_server.py) are built from this table, so both expose the same parameter
+names, defaults, paging and answer shapes.
+
+A **read command** is a ``Command`` with ``ask`` (a query function called as
+``ask(conn, **params)`` on a read-only connection), ``answer`` (its TypedDict
+in query/answers.py), ``text`` (its renderer in text.py) and, when agents
+should have it, ``tool`` (the MCP tool name; agents and prompts rely on these
+names, never rename one). The CLI gives it ``--db`` and ``--json``.
+
+Any **other command** (build, serve, watch, export...) is a ``Command`` with
+``run(args, out, err) -> exit status`` instead of ``ask``; it gets ``--db``
+unless it declares ``db_option=False``.
+
+To add a command: write its function (a query function in query/, or a
+``run`` function in its own module), add one ``Command(...)`` to ``COMMANDS``
+below with its ``Param``s, and, for a read command, a renderer in text.py and
+its JSON shape in docs/cli.md (tests/test_docs_shapes.py checks it). Nothing
+else changes: tests/test_commands.py checks CLI/MCP parity for every entry.
+
+Parameter rules: a ``Param`` without a default is required (a CLI positional);
+``positional=True`` makes an optional one positional too; a bool that defaults
+to False is a CLI ``--flag``, one that defaults to True a ``--flag/--no-flag``
+pair; ``aliases`` are extra CLI spellings, ``shorthands`` CLI options that store
+a fixed value (``--reverse`` = ``--direction dependents``).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, TextIO
+
+from .. import query as q
+from ..errors import ConfigError, UsageError
+from ..freshness import index_status
+from ..locations import default_db, find_root
+from ..query import answers as a
+from . import text
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Final = _Required()
+
+Renderer = Callable[[Any, dict[str, Any], TextIO, TextIO], None]
+Runner = Callable[[argparse.Namespace, TextIO, TextIO], int]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter, with the same name and default in the CLI and the MCP tool."""
+
+    name: str
+    type: type[str] | type[int] | type[bool]
+    default: object = REQUIRED
+    help: str = ""
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    positional: bool = False
+    metavar: str | None = None
+    aliases: tuple[str, ...] = ()
+    shorthands: tuple[tuple[str, object, str], ...] = ()  # (CLI flag, value stored, help)
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # `symidx NAME`
+    help: str  # one line
+    params: tuple[Param, ...] = ()
+    ask: Callable[..., Any] | None = None
+    answer: object = None
+    text: Renderer | None = None
+    tool: str | None = None
+    description: str = ""  # the MCP tool's description (default: help)
+    wants_db: bool = False  # ask() also gets db=<the DB path>
+    run: Runner | None = None
+    db_option: bool = True
+
+    @property
+    def is_read(self) -> bool:
+        return self.ask is not None
+
+
+# ---------------------------------------------------------------- parameters
+
+
+def _limit(default: int) -> Param:
+    return Param("limit", int, default, "rows per page", minimum=1, maximum=q.MAX_LIMIT)
+
+
+OFFSET = Param("offset", int, 0, "rows to skip (next_offset of the previous page)", minimum=0)
+PACKAGE = Param("package", str, help="package path (e.g. libs/auth) or package name if unique", metavar="PKG")
+PACKAGE_FILTER = Param("package", str, None, "only this package (path or name)")
+SYMBOL_KIND = Param("kind", str, None, "symbol kind: function, class, method, struct, interface, ...")
+PACKAGE_KIND = Param("kind", str, None, "package kind (ecosystem): npm, cargo, go, python, maven, gradle, ...")
+EXTENSION = Param("extension", str, None, "file extension, e.g. go or .ts", aliases=("--ext",))
+
+
+# ------------------------------------------------------------ run commands
+
+
+def resolve_db(args: argparse.Namespace) -> Path:
+    """--db, else the index of the repo the current directory is in (locations.py)."""
+    if getattr(args, "db", None):
+        return Path(args.db)
+    try:
+        return default_db(find_root())
+    except ConfigError as exc:
+        raise UsageError(f"cannot read the config for the default --db: {exc}") from None
+
+
+def _dump(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..store.dump import dump_lines
+
+    db = resolve_db(args)
+    conn = q.open_index(db)
+    try:
+        with q.guard(db):
+            for line in dump_lines(conn):
+                out.write(line + "\n")
+    finally:
+        conn.close()
+    return 0
+
+
+def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.jobs < 1:
+        raise UsageError("--jobs must be >= 1")
+    from ..pipeline.build import build
+
+    return build(args.root, args.db, args.jobs, args.strict or None, ["--always"] if args.always else None, out)
+
+
+def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        from .mcp_server import serve
+    except ImportError as exc:
+        raise UsageError(f"serve needs the MCP SDK ({exc}): pip install 'symidx-tasks[mcp]'") from None
+    serve(resolve_db(args))
+    return 0
+
+
+# ------------------------------------------------------------------- table
+
+
+COMMANDS: tuple[Command, ...] = (
+    # -- symbols
+    Command(
+        "search", "full-text search over symbol names and signatures",
+        (Param("query", str, help="words (prefixes) of the name or signature"), SYMBOL_KIND, PACKAGE_FILTER,
+         Param("language", str, None, "python, typescript, go, rust, java, ..."), _limit(q.DEFAULT_LIMIT), OFFSET),
+        q.search_symbols, a.Page[a.SymbolRow], text.search_hits, "search_symbols",
+        "Full-text search over symbol names (camelCase/snake_case words too) and signatures. Ranked: exact "
+        "name, then name prefix, then relevance. Filters: kind (function, class, method, struct, interface, "
+        "...), package (path or name), language."),
+    Command(
+        "symbol", "every definition of a symbol name, across packages",
+        (Param("name", str, help="the exact symbol name"), SYMBOL_KIND, PACKAGE_FILTER, _limit(q.LIST_LIMIT), OFFSET),
+        q.get_symbol, a.Page[a.SymbolRow], text.definitions, "get_symbol",
+        "Every definition of exactly this symbol name across all packages (case-insensitive only if there is "
+        "no exact match)."),
+    Command(
+        "file", "the symbols of a file, in source order",
+        (Param("path", str, help="repo-relative path (an absolute path under the indexed root works too)"),
+         SYMBOL_KIND),
+        q.file_symbols, a.FileSymbols, text.file_symbols, "get_file_symbols",
+        "A file's record (package, language, parse status) and its symbols in source order; kind keeps one "
+        "kind of symbol."),
+    Command(
+        "symbols", "the symbols of a package, in file and line order",
+        (PACKAGE, SYMBOL_KIND, Param("top_level_only", bool, False, "leave out members (methods, fields, ...)"),
+         _limit(q.LIST_LIMIT), OFFSET),
+        q.package_symbols, a.Page[a.SymbolRow], text.package_symbols, "get_package_symbols",
+        "The symbols of one package in file and line order (members carry their parent)."),
+    # -- packages
+    Command(
+        "package", "one package: metadata, dependencies, files, public API",
+        (PACKAGE, Param("all_files", bool, False, "list every file (default: the first 100)")),
+        q.get_package, a.PackageDetail, text.package, "get_package",
+        "One package: metadata, manifests, counts, languages, dependencies (internal ones resolved to package "
+        "paths), dependents, files (the first 100 unless all_files) and its public API summary."),
+    Command(
+        "packages", "list the packages, sorted by path",
+        (PACKAGE_KIND, _limit(q.LIST_LIMIT), OFFSET),
+        q.list_packages, a.Page[a.PackageSummary], text.package_list, "list_packages",
+        "All packages (path, name, kind, version, description), sorted by path."),
+    Command(
+        "search-packages", "find packages by name, description or path words",
+        (Param("query", str, help="words of the name, description or path"), PACKAGE_KIND,
+         _limit(q.DEFAULT_LIMIT), OFFSET),
+        q.search_packages, a.Page[a.PackageSummary], text.package_list, "search_packages",
+        "Find packages by name, description or path words (exact name first). kind filters by ecosystem (npm, "
+        "cargo, go, python, maven, gradle, ...)."),
+    # -- files
+    Command(
+        "files", "find files by path",
+        (Param("query", str, "", "path words or substring (empty: all files)", positional=True), PACKAGE_FILTER,
+         EXTENSION, _limit(q.DEFAULT_LIMIT), OFFSET),
+        q.search_files, a.Page[a.FileRow], text.file_list, "search_files",
+        "Files whose path contains the query or its words (empty query: all files, sorted by path). "
+        "extension like 'go' or '.ts'."),
+    Command(
+        "package-files", "the files a package owns",
+        (PACKAGE, EXTENSION, _limit(q.LIST_LIMIT), OFFSET),
+        q.package_files, a.Page[a.FileRow], text.file_list, "list_package_files",
+        "The files a package owns, sorted by path, with language and parse status; extension like 'go' or '.ts'."),
+    # -- dependencies
+    Command(
+        "deps", "the direct dependencies of a package, as declared",
+        (PACKAGE, Param("internal_only", bool, False, "only dependencies on packages of this repo",
+                        aliases=("--internal",))),
+        q.package_dependencies, a.Dependencies, text.dependencies, "package_dependencies",
+        "Direct dependencies of a package as declared in its manifests; internal ones carry the path of the "
+        "repo package they resolve to."),
+    Command(
+        "dependents", "the repo packages that depend on a package directly",
+        (PACKAGE,),
+        q.package_dependents, a.Dependents, text.dependents, "package_dependents",
+        "Repo packages that depend directly on this package."),
+    Command(
+        "tree", "the transitive internal dependencies (or dependents) of a package",
+        (PACKAGE,
+         Param("direction", str, "dependencies", "follow dependencies, or dependents (what a change affects)",
+               choices=("dependencies", "dependents"),
+               shorthands=(("--reverse", "dependents", "same as --direction dependents"),)),
+         Param("max_depth", int, None, "stop after N levels (default: all)", minimum=1, aliases=("--depth",))),
+        q.dependency_graph, a.Graph, text.graph, "dependency_graph",
+        "Transitive internal dependency graph from a package (BFS, cycle-safe): nodes with their depth and the "
+        "node they were reached from, edges with dependency kinds, cycles. direction=dependents answers 'what "
+        "is affected if this package changes'."),
+    Command(
+        "path", "a shortest dependency path between two packages",
+        (Param("from_package", str, help="package path or name", metavar="A"),
+         Param("to_package", str, help="package path or name", metavar="B")),
+        q.dependency_path, a.DependencyPath, text.path, "dependency_path",
+        "Shortest chain of internal dependencies between two packages, in whichever direction one depends on "
+        "the other (relation says which); path is absent when they are unrelated."),
+    # -- the index
+    Command(
+        "status", "when built, from what, counts, durations, staleness",
+        (Param("check_stale", bool, True, "compare the tree with the index (a file system walk)",
+               shorthands=(("--no-check", False, "same as --no-check-stale"),)),),
+        index_status, a.Status, text.status, "index_status",
+        "When and from which root/commit the index was built, counts by kind and language, durations of the "
+        "last build (per phase, slowest packages), and how stale it is (files changed since).",
+        wants_db=True),
+    Command(
+        "warnings", "the warnings the build recorded",
+        (PACKAGE_FILTER, _limit(q.LIST_LIMIT), OFFSET),
+        q.list_warnings, a.Page[a.WarningRow], text.warnings, "list_warnings",
+        "The warnings the last build recorded (unreadable manifests, files that failed to parse, ...), "
+        "with their package and file."),
+    Command("dump", "canonical sorted text dump of the whole index (for diffs and tests)", run=_dump),
+    Command(
+        "build", "build or update the index (the doit graph, run through doit's API)",
+        (Param("root", str, ".", "the monorepo to index (default: the current directory)"),
+         Param("db", str, None, "index database (default: <root>/.symidx/index.db, or the config's `db`)"),
+         Param("jobs", int, os.cpu_count() or 1, "parallel workers (default: CPUs)", aliases=("-j",)),
+         Param("strict", bool, False, "fail when the index has warnings (default: the config's `strict`)"),
+         Param("always", bool, False, "re-extract every package")),
+        run=_build, db_option=False),
+    Command("serve", "serve the index to agents: MCP over stdio (read-only)", run=_serve),
+)
+
+BY_NAME: dict[str, Command] = {c.name: c for c in COMMANDS}
+TOOLS: dict[str, Command] = {c.tool: c for c in COMMANDS if c.tool}
+
+
+def ask(command: Command, conn: sqlite3.Connection, params: dict[str, Any], db: str | os.PathLike[str]) -> Any:
+    """Run a read command's query with its parameters (and the DB path when it wants it)."""
+    assert command.ask is not None, f"{command.name} is not a read command"
+    extra = {"db": str(db)} if command.wants_db else {}
+    return command.ask(conn, **params, **extra)
+
+
+def params_of(command: Command, values: Any) -> dict[str, Any]:
+    """The command's parameters taken from ``values`` (an argparse Namespace or a mapping)."""
+    get = values.get if isinstance(values, dict) else lambda n: getattr(values, n)
+    return {p.name: get(p.name) for p in command.params}
