@@ -5,6 +5,9 @@ examples/polyglot/.symidx/index.db (the one rule of symidx_tasks/locations.py).
 doit's own state (the dep file) lives beside the DB, so `db=` alone selects one
 self-contained index; `--db-file` still overrides it as usual.
 """
+from collections.abc import Iterator
+from typing import Any
+
 from doit import get_var
 
 from symidx_tasks import default_db, doit_config, index_tasks
@@ -15,7 +18,7 @@ DB = get_var("db", None) or str(default_db(ROOT))
 DOIT_CONFIG = doit_config(DB)
 
 
-def task_index():
+def task_index() -> Iterator[dict[str, Any]]:
     """index the monorepo at root= into the SQLite DB at db="""
     strict = get_var("strict", None)
     yield from index_tasks(

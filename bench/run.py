@@ -282,7 +282,7 @@ class Bench:
         shutil.copytree(results_dir(self.db), where / "results", copy_function=os.link)
         t0 = time.perf_counter()
         merge_results(db=str(where / "index.db"), results_dir=str(where / "results"),
-                      keys=[u.key for u in inv.units], root=str(self.tree), quiet=True)
+                      keys=[u.key for u in inv.units], root=str(self.tree))
         seconds = time.perf_counter() - t0
         shutil.rmtree(where, ignore_errors=True)
         return seconds

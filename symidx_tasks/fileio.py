@@ -1,4 +1,5 @@
-"""File helpers every stage shares: atomic writes and stat fingerprints."""
+"""File helpers every stage shares: atomic writes, stat fingerprints, tidying
+a directory of per-package files."""
 from __future__ import annotations
 
 import os
@@ -10,13 +11,18 @@ from pathlib import Path
 Stamp = tuple[int, int, int]
 
 
+def stamp_of(st: os.stat_result) -> Stamp:
+    """The fingerprint of a stat result the caller already has."""
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
 def stamp(path: str | os.PathLike[str], follow_symlinks: bool = True) -> Stamp | None:
     """The file's fingerprint, or None when it cannot be stat'ed."""
     try:
         st = os.stat(path, follow_symlinks=follow_symlinks)
     except OSError:
         return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
+    return stamp_of(st)
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
@@ -38,3 +44,19 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def remove_others(directory: str | os.PathLike[str], keep: set[str], suffix: str) -> None:
+    """Delete the files named ``*suffix`` in ``directory`` that are not in
+    ``keep`` (per-package files of packages that no longer exist); a missing
+    directory or a file that cannot be deleted is left alone."""
+    try:
+        names = os.listdir(directory)
+    except FileNotFoundError:
+        return
+    for name in names:
+        if name.endswith(suffix) and name not in keep:
+            try:
+                os.unlink(os.path.join(directory, name))
+            except OSError:
+                pass

@@ -40,5 +40,10 @@ def results_dir(db: str | os.PathLike[str]) -> Path:
     return Path(db).parent / "results"
 
 
+def timings_dir(db: str | os.PathLike[str]) -> Path:
+    """Where package tasks record how long they took (pipeline/timing.py)."""
+    return Path(db).parent / "timings"
+
+
 def dep_file(db: str | os.PathLike[str]) -> Path:
     return Path(db).parent / DEP_FILE

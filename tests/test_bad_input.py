@@ -11,15 +11,14 @@ from contextlib import redirect_stderr
 from pathlib import Path
 
 import pytest
-
 from doit.cmd_base import ModuleTaskLoader
 from doit.doit_cmd import DoitMain
 
 from symidx_tasks import IndexConfig, index_tasks
-from symidx_tasks.pipeline.action import extract_package
 from symidx_tasks.extract import languages
+from symidx_tasks.pipeline.action import extract_package
 
-from .indexing import build, doit, dump, fresh_dump
+from .indexing import Run, build, doit, dump, fresh_dump, recording_config
 from .trees import SAMPLE, write_tree
 
 
@@ -152,16 +151,17 @@ def test_file_deleted_after_discovery_then_rerun_converges(tmp_path: Path) -> No
         victim.unlink()  # ...which vanishes before its task runs
         yield from tasks
 
-    loader = ModuleTaskLoader({"task_index": task_index, "DOIT_CONFIG": {"backend": "sqlite3"}})
-    report = tmp_path / "report.txt"
-    err = io.StringIO()
+    out, err = io.StringIO(), io.StringIO()
+    run = Run(0)
+    loader = ModuleTaskLoader({"task_index": task_index, "DOIT_CONFIG": recording_config(db, out, run)})
     with redirect_stderr(err):
-        code = DoitMain(loader).run(["run", "--db-file", str(db.parent / "doit-deps.db"), "--continue",
-                                     "--output-file", str(report), "index"])
+        run.code = code = DoitMain(loader).run(["run", "index"])
     # doit refuses to run a task whose file_dep is missing, naming the file;
-    # with --continue every other package is still indexed.
+    # the configuration continues, so no other package fails (the merge and
+    # the group wait on the failed one).
     assert code != 0
-    assert f"Dependent file '{victim}' does not exist" in report.read_text() + err.getvalue()
+    assert run.failed == ["index:libs/core", "index:merge", "index"]
+    assert f"Dependent file '{victim}' does not exist" in out.getvalue() + err.getvalue()
     # The next run discovers again and converges to a fresh build.
     build(repo, db)
     assert dump(db) == fresh_dump(repo, tmp_path)

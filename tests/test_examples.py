@@ -7,8 +7,8 @@ example tree is only ever read (edits happen in a copy).
 from __future__ import annotations
 
 import importlib.util
+import io
 import os
-import re
 import shutil
 import sqlite3
 import sys
@@ -16,9 +16,11 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from doit.cmd_base import ModuleTaskLoader
 from doit import doit_cmd
+from doit.cmd_base import ModuleTaskLoader
 from doit.doit_cmd import DoitMain
+
+from .indexing import RecordingReporter, Run
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 POLYGLOT = EXAMPLES / "polyglot"
@@ -52,26 +54,27 @@ def load_pipeline() -> ModuleType:
 
 class Pipeline:
     def __init__(self, tmp: Path, root: Path | None = None):
-        self.module = load_pipeline()
         (tmp / "state").mkdir()
         self.db = tmp / "state" / ".symidx" / "index.db"
         self.report = tmp / "state" / "api-report.md"
-        self.args = ["--db-file", str(tmp / "state" / "doit.db"), f"db={self.db}", f"report={self.report}"]
+        self.args = [f"db={self.db}", f"report={self.report}"]
         if root is not None:
             self.args.append(f"root={root}")
+        # As doit does for a dodo.py: the command-line variables are set before
+        # it is imported (its DOIT_CONFIG names the DB's dep file).
+        doit_cmd.reset_vars()
+        for arg in self.args:
+            doit_cmd.set_var(*arg.split("=", 1))
+        self.module = load_pipeline()
 
     def run(self, *extra: str) -> tuple[set[str], set[str]]:
-        """Run the default tasks; returns (executed, up to date) task names."""
-        # doit's reporter writes to the stream bound at import (sys.stdout); the
-        # public way to capture it is --output-file.
-        out = self.db.parent.parent / "doit-output.txt"
-        code = DoitMain(ModuleTaskLoader(self.module), config_filenames=()).run(
-            ["--output-file", str(out), *extra, *self.args])
-        text = out.read_text("utf-8") if out.exists() else ""
-        assert code == 0, text
-        executed = set(re.findall(r"^\.  (\S+)$", text, re.M))
-        uptodate = set(re.findall(r"^-- (\S+)$", text, re.M))
-        return executed, uptodate
+        """Run the default tasks; returns (executed, up to date) task names, as
+        doit reported them to the reporter."""
+        out, run = io.StringIO(), Run(0)
+        self.module.DOIT_CONFIG.update(outfile=out, reporter=RecordingReporter(out, run))
+        code = DoitMain(ModuleTaskLoader(self.module), config_filenames=()).run([*extra, *self.args])
+        assert code == 0, out.getvalue()
+        return set(run.executed), set(run.uptodate)
 
 
 def line_of(path: Path, needle: str) -> int:

@@ -32,14 +32,13 @@ def test_graph_runs_under_start_method(method: str, tmp_path: Path) -> None:
     dodo.write_text(
         "import multiprocessing\n"
         f"multiprocessing.set_start_method({method!r}, force=True)\n"
-        "from symidx_tasks import index_tasks\n"
-        "DOIT_CONFIG = {'backend': 'sqlite3'}\n"
+        "from symidx_tasks import doit_config, index_tasks\n"
+        f"DOIT_CONFIG = doit_config({str(db)!r})  # its reporter class crosses to the workers too\n"
         "def task_index():\n"
         f"    yield from index_tasks(root={str(repo)!r}, db={str(db)!r})\n"
     )
     proc = subprocess.run(
-        [sys.executable, "-m", "doit", "-f", str(dodo), "--db-file", str(tmp_path / f"{method}.deps"),
-         "-n", "2", "index"],
+        [sys.executable, "-m", "doit", "-f", str(dodo), "-n", "2", "index"],
         capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -11,10 +11,10 @@ from doit.doit_cmd import DoitMain
 from doit.exceptions import TaskFailed
 from doit.task import Task
 
-from symidx_tasks import index_tasks
+from symidx_tasks import doit_config, index_tasks
 from symidx_tasks.pipeline.action import extract_package
-from symidx_tasks.pipeline.progress import ProgressReporter, is_interactive, is_package_task
 from symidx_tasks.pipeline.graph import run_merge
+from symidx_tasks.pipeline.progress import ProgressReporter, is_interactive, is_package_task
 
 from .trees import write_tree
 
@@ -182,9 +182,8 @@ def run_doit(root: Path, db: Path, *argv: str) -> tuple[int, str]:
         yield from index_tasks(root=root, db=db)
 
     out, err = io.StringIO(), io.StringIO()
-    config = {"verbosity": 0, "backend": "sqlite3", "dep_file": str(db.parent / "deps.sqlite"),
-              "reporter": ProgressReporter, "outfile": out}  # doit's default: sys.stdout of its import time
-    db.parent.mkdir(parents=True, exist_ok=True)
+    config = doit_config(db, out)  # the one configuration, which selects ProgressReporter
+    assert config["reporter"] is ProgressReporter
     with redirect_stdout(out), redirect_stderr(err):
         code = DoitMain(ModuleTaskLoader({"task_index": task_index, "DOIT_CONFIG": config})).run(
             ["run", *argv, "index"])

@@ -96,9 +96,9 @@ def edit(draw, root: Path, n: int) -> str:
     return "nothing"
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
-@given(data=st.data())
-def test_random_edit_sequences_match_fresh_builds(data: st.DataObject) -> None:
+def check_edit_sequence(data: st.DataObject) -> None:
+    """Build, then 1-4 random edits each followed by an incremental build (any
+    -n): after every step the index equals a fresh build of the edited tree."""
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         root = write_tree(tmp / "repo", SAMPLE)
@@ -110,8 +110,14 @@ def test_random_edit_sequences_match_fresh_builds(data: st.DataObject) -> None:
             assert dump(db) == fresh_dump(root, tmp), f"after: {what}"
 
 
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_random_edit_sequences_match_fresh_builds(data: st.DataObject) -> None:
+    check_edit_sequence(data)
+
+
 @pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_random_edit_sequences_match_fresh_builds_long(data: st.DataObject) -> None:
-    test_random_edit_sequences_match_fresh_builds.hypothesis.inner_test(data)
+    check_edit_sequence(data)

@@ -12,22 +12,25 @@ Command-line variables: ``root=`` (the monorepo, default ../polyglot),
 ``db=`` (default .symidx/index.db here) and ``report=`` (default api-report.md
 here). Relative values are relative to this directory, where doit runs a
 dodo.py unless told otherwise (``--dir``).
+
+``DOIT_CONFIG`` is symidx's one doit configuration for that DB (its dep file
+beside the DB, the progress reporter, ...) with this pipeline's default tasks.
 """
 from __future__ import annotations
 
 import os
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from doit import get_var
 from doit.tools import config_changed
 
-from symidx_tasks import index_tasks
+from symidx_tasks import doit_config, index_tasks
 
 HERE = Path(__file__).resolve().parent
-
-DOIT_CONFIG = {"default_tasks": ["index", "api_report"], "verbosity": 0}
 
 # Bump when the report's layout changes: the report re-runs although the DB did not.
 REPORT_FORMAT = 1
@@ -42,12 +45,17 @@ def _db() -> str:
     return _setting("db", HERE / ".symidx" / "index.db")
 
 
-def task_index():
+# doit sets the command-line variables before it imports a dodo.py, so db=
+# is known here.
+DOIT_CONFIG = {**doit_config(_db()), "default_tasks": ["index", "api_report"]}
+
+
+def task_index() -> Iterator[dict[str, Any]]:
     """index the example monorepo (root=) into the SQLite DB (db=)"""
     yield from index_tasks(root=_setting("root", HERE.parent / "polyglot"), db=_db())
 
 
-def task_api_report():
+def task_api_report() -> dict[str, Any]:
     """write api-report.md: every package and its public symbols (re-runs only when the index changed)"""
     report = _setting("report", HERE / "api-report.md")
     return {

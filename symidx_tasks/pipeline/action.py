@@ -9,13 +9,18 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable
+from typing import NamedTuple, TypedDict
 
-from . import result as result_file
-from ..model import SYMBOL_COLUMNS
 from ..extract.languages import parser_for
 from ..extract.source import extract_source
+from ..fileio import Stamp, stamp, stamp_of, write_atomic
+from ..model import SYMBOL_COLUMNS, FileRecord, PackageRecord, ResultFile, SymbolRow, WarningRecord
+from . import result as result_file
+from .guard import output_stamp
+from .timing import write_timing
 
 EXTRACTOR_VERSION = "1"
 
@@ -24,63 +29,97 @@ EXTRACTOR_VERSION = "1"
 MINIFIED_MEAN_LINE = 1000
 STABILITY_ATTEMPTS = 3
 _SNIFF = 8192
+UNSTABLE_NOTE = "file kept changing while it was indexed; it will be re-indexed next run"
+
+# (path, language, skip reason): discovery's FileEntry as plain data.
+FileSpec = tuple[str, str | None, str | None]
+
+
+class TaskValues(TypedDict):
+    """What a package task returns to doit (saved as task values; FileGuard reads them)."""
+
+    result: list[int] | None  # guard.output_stamp of the result file right after writing it
+    unstable: bool  # a source kept changing while it was read: run again next time
+
+
+class FileResult(NamedTuple):
+    """One file's share of a result: its files-table record, its symbol rows,
+    the warning it deserves (if any) and the stamp it was read under."""
+
+    record: FileRecord
+    symbols: list[SymbolRow]
+    warning: str | None
+    seen: Stamp | None
 
 
 def extract_package(
     root: str,
     key: str,
-    package: dict[str, Any] | None,
-    files: Iterable[tuple[str, str | None, str | None]],
+    package: PackageRecord | None,
+    files: Iterable[FileSpec],
     max_file_size: int,
     out: str,
-) -> dict[str, Any]:
-    """Parse one package's files and write its result file atomically.
+    timing: str | None = None,
+    warnings: Sequence[str] = (),
+) -> TaskValues:
+    """Parse one package's files and write its result file ``out`` atomically;
+    with ``timing``, record there when the task started and how long it took
+    (pipeline/timing.py). ``warnings``: see ``package_result``.
 
-    Returns doit task values: the result file's stat (so a result damaged or
+    Returns doit task values: the result file's stamp (so a result damaged or
     replaced behind doit's back is noticed) and whether any source kept
     changing while it was read (then the task must run again next time).
     """
-    data, unstable = package_result(root, key, package, files, max_file_size)
-    result_file.write_atomic(out, data)
-    st = os.stat(out)
-    return {"result": [st.st_size, st.st_mtime_ns], "unstable": unstable}
+    started, clock = time.time(), time.perf_counter()
+    data, unstable = package_result(root, key, package, files, max_file_size, warnings=warnings)
+    write_atomic(out, data)
+    values: TaskValues = {"result": output_stamp(out), "unstable": unstable}
+    if timing is not None:
+        write_timing(timing, started, time.perf_counter() - clock)
+    return values
 
 
 def package_result(
     root: str,
     key: str,
-    package: dict[str, Any] | None,
-    files: Iterable[tuple[str, str | None, str | None]],
+    package: PackageRecord | None,
+    files: Iterable[FileSpec],
     max_file_size: int,
+    warnings: Sequence[str] = (),
 ) -> tuple[bytes, bool]:
     """The encoded result file of one package, and whether any source kept
     changing while it was read. Writes nothing: a remote worker ships the
-    bytes back to the client, which writes them."""
+    bytes back to the client, which writes them.
+
+    The result's warnings: the package record's, ``warnings`` (discovery's
+    for a unit without a package record), then one per file with a problem.
+    """
     root_path = Path(root)
-    warnings: list[dict[str, Any]] = []
-    if package is not None:
-        warnings += [{"file": None, "message": w} for w in package.get("warnings", [])]
-    by_path: dict[str, tuple[dict[str, Any], list[dict[str, Any]], tuple | None]] = {}
     entries = {path: (language, skip) for path, language, skip in files}
+    by_path: dict[str, FileResult] = {}
     pending = sorted(entries)
     for _attempt in range(STABILITY_ATTEMPTS):
         for path in pending:
             by_path[path] = extract_file(root_path, path, *entries[path], max_file_size)
         # A file edited while we read it would leave doit recording the new
-        # content as indexed: re-read any whose stat moved since.
-        pending = [p for p in pending if _stat_key(root_path / p) != by_path[p][2]]
+        # content as indexed: re-read any whose stamp moved since.
+        pending = [p for p in pending if stamp(root_path / p, follow_symlinks=False) != by_path[p].seen]
         if not pending:
             break
     for path in pending:
-        by_path[path][0].update(note="file kept changing while it was indexed; it will be re-indexed next run", warn=True)
-    file_records, symbols = [], []
+        by_path[path].record["note"] = UNSTABLE_NOTE
+        by_path[path] = by_path[path]._replace(warning=UNSTABLE_NOTE)
+    unit_warnings = [*(package["warnings"] if package is not None else []), *warnings]
+    records: list[WarningRecord] = [{"file": None, "message": w} for w in unit_warnings]
+    file_records: list[FileRecord] = []
+    symbols: list[SymbolRow] = []
     for path in sorted(by_path):
-        record, file_symbols, _ = by_path[path]
-        file_records.append(record)
-        symbols += file_symbols
-        if record.pop("warn", False):
-            warnings.append({"file": path, "message": record["note"]})
-    result = {
+        done = by_path[path]
+        file_records.append(done.record)
+        symbols += done.symbols
+        if done.warning is not None:
+            records.append({"file": path, "message": done.warning})
+    result: ResultFile = {
         "format": result_file.FORMAT_VERSION,
         "extractor": EXTRACTOR_VERSION,
         "key": key,
@@ -88,71 +127,65 @@ def package_result(
         "files": file_records,
         "symbol_columns": list(SYMBOL_COLUMNS),
         "symbols": symbols,  # rows, in file then line order
-        "warnings": sorted(warnings, key=lambda w: (w["file"] or "", w["message"])),
+        "warnings": sorted(records, key=lambda w: (w["file"] or "", w["message"])),
     }
     return result_file.encode(result), bool(pending)
 
 
-def _stat_key(path: Path) -> tuple | None:
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
-
-
 def extract_file(
     root: Path, path: str, language: str | None, skip: str | None, max_file_size: int
-) -> tuple[dict[str, Any], list[dict[str, Any]], tuple | None]:
-    """One file's record for the files table, its symbols (as result dicts) and
-    the stat it was read under."""
+) -> FileResult:
+    """One file's record for the files table, its symbols, its warning and the
+    stamp it was read under (lstat: a symlink is never followed)."""
     full = root / path
     try:
         st: os.stat_result | OSError = os.lstat(full)
     except OSError as exc:
         st = exc
-    seen = None if isinstance(st, OSError) else (st.st_size, st.st_mtime_ns, st.st_ino)
-    record, symbols = _extract_file(full, path, language, skip, max_file_size, st)
-    return record, symbols, seen
+    seen = None if isinstance(st, OSError) else stamp_of(st)
+    record: FileRecord = {
+        "path": path, "language": language, "size": None, "sha256": None, "status": "listed", "note": None,
+    }
+    return _extract_file(full, record, skip, max_file_size, st)._replace(seen=seen)
+
+
+def _problem(record: FileRecord, status: str, note: str) -> FileResult:
+    record["status"], record["note"] = status, note
+    return FileResult(record, [], note, None)
 
 
 def _extract_file(
-    full: Path, path: str, language: str | None, skip: str | None, max_file_size: int,
-    st: os.stat_result | OSError,
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    record: dict[str, Any] = {
-        "path": path, "language": language, "size": None, "sha256": None,
-        "status": "listed", "note": None,
-    }
-
-    def problem(status: str, note: str) -> tuple[dict[str, Any], list]:
-        record.update(status=status, note=note, warn=True)
-        return record, []
-
+    full: Path, record: FileRecord, skip: str | None, max_file_size: int, st: os.stat_result | OSError,
+) -> FileResult:
     if isinstance(st, FileNotFoundError):
-        return problem("error", "file vanished before it could be read")
+        return _problem(record, "error", "file vanished before it could be read")
     if isinstance(st, OSError):
-        return problem("error", f"cannot stat: {st.strerror}")
+        return _problem(record, "error", f"cannot stat: {st.strerror}")
     if not stat.S_ISREG(st.st_mode):
-        return problem("error", "no longer a regular file")
+        return _problem(record, "error", "no longer a regular file")
     try:
         data = full.read_bytes()
     except OSError as exc:
-        return problem("error", f"cannot read: {exc.strerror}")
+        return _problem(record, "error", f"cannot read: {exc.strerror}")
     record["size"] = len(data)
     record["sha256"] = hashlib.sha256(data).hexdigest()
+    language = record["language"]
     if language is None:
-        return record, []
+        return FileResult(record, [], None, None)
     if skip is not None:
-        record.update(status="skipped", note=skip)
-        return record, []
+        record["status"], record["note"] = "skipped", skip
+        return FileResult(record, [], None, None)
     if len(data) > max_file_size:
-        return problem("skipped", f"larger than max_file_size ({len(data)} > {max_file_size} bytes), not parsed")
-    head = data[:_SNIFF]
-    if b"\0" in head:
-        return problem("skipped", "binary content (NUL bytes), not parsed")
+        too_large = f"larger than max_file_size ({len(data)} > {max_file_size} bytes), not parsed"
+        return _problem(record, "skipped", too_large)
+    if b"\0" in data[:_SNIFF]:
+        return _problem(record, "skipped", "binary content (NUL bytes), not parsed")
     if _looks_minified(data):
-        return problem("skipped", "minified or generated (very long lines), not parsed")
+        return _problem(record, "skipped", "minified or generated (very long lines), not parsed")
+    return _parse(record, language, data)
+
+
+def _parse(record: FileRecord, language: str, data: bytes) -> FileResult:
     notes = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -166,18 +199,19 @@ def _extract_file(
     try:
         parser_for(language)
     except Exception as exc:  # one missing grammar must not stop the other languages
-        return problem("error", f"the {language} grammar failed to load ({type(exc).__name__}: {exc}); not parsed")
+        failed = f"the {language} grammar failed to load ({type(exc).__name__}: {exc}); not parsed"
+        return _problem(record, "error", failed)
     try:
         parsed = extract_source(language, data)
     except Exception as exc:  # a grammar or extractor bug must not lose the package
-        return problem("error", f"{language} extraction failed: {type(exc).__name__}: {exc}")
+        return _problem(record, "error", f"{language} extraction failed: {type(exc).__name__}: {exc}")
     record["status"] = "parsed"
     if parsed.has_error:
         record["status"] = "partial"
         notes.append("syntax errors; symbols outside the broken regions were kept")
-    if notes:
-        record.update(note="; ".join(notes), warn=True)
-    return record, [s.to_row(path) for s in parsed.symbols]
+    note = "; ".join(notes) if notes else None
+    record["note"] = note
+    return FileResult(record, [s.to_row(record["path"]) for s in parsed.symbols], note, None)
 
 
 def _looks_minified(data: bytes) -> bool:

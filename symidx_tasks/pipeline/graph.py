@@ -14,21 +14,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from doit.exceptions import TaskFailed
 from doit.tools import config_changed
 
 from ..config import IndexConfig, load_config
 from ..discover import Unit, discover
-from .action import EXTRACTOR_VERSION, extract_package
-from .result import FORMAT_VERSION, result_name
-from ..locations import DEFAULT_DB, results_dir
-from ..model import UNOWNED_KEY
+from ..locations import DEFAULT_DB, results_dir, timings_dir
 from ..store.db import SCHEMA_VERSION, connect_reader, remove_db
-from ..store.merge import merge_results
+from ..store.merge import LoadedWarning, merge_results
+from .action import EXTRACTOR_VERSION, FileSpec, extract_package
+from .guard import FileGuard, output_stamp
+from .report import merge_warnings, strict_failure, summary_line
+from .result import FORMAT_VERSION, result_name
+from .timing import extraction_timing, remove_stale_timings, timing_path
 
 MERGE = "merge"
 STRICT = "strict"
@@ -53,11 +57,14 @@ def index_tasks(
     ``strict`` (default: the config's) adds ``index:strict``, which fails the
     run while the index holds any warning.
     """
+    # The build starts here, when doit loads the tasks: the merge counts the
+    # package tasks that started since as this build's extraction.
+    build_started = time.time()
     root = Path(root).resolve()
     config = config if config is not None else load_config(root)
     db = Path(db).resolve() if db is not None else root / (config.db or DEFAULT_DB)
     strict = config.strict if strict is None else strict
-    out_dir = results_dir(db)
+    out_dir, timings = results_dir(db), timings_dir(db)
     started = time.perf_counter()
     found = discover(root, config, cache=out_dir / DISCOVERY_CACHE)
     discover_seconds = time.perf_counter() - started
@@ -67,20 +74,21 @@ def index_tasks(
     for unit in sorted(found.units, key=lambda u: (-sum(f.language is not None for f in u.files), u.key)):
         out = out_dir / result_name(unit.key)
         result_paths.append(str(out))
-        yield package_task(root, unit, config, out)
+        yield package_task(root, unit, config, out, timing_path(timings, unit.key))
     yield {
         "name": MERGE,
         "doc": "merge the per-package result files into the SQLite index",
         "actions": [(run_merge, [], {
             "db": str(db), "results_dir": str(out_dir), "keys": [u.key for u in found.units],
             "root": str(root), "discover_seconds": discover_seconds,
+            "timings_dir": str(timings), "build_started": build_started,
         })],
         "file_dep": result_paths,
         "targets": [str(db)],
         "uptodate": [config_changed({"schema": SCHEMA_VERSION, "keys": sorted(u.key for u in found.units)}),
                      FileGuard(str(db))],
         "clean": [(remove_db, [str(db)])],
-        "verbosity": 2,  # the merge prints the warnings of what it loaded
+        "verbosity": 2,  # the merge prints its summary and the warnings of what it loaded
     }
     if strict:
         # A task of its own that always runs: a no-op re-run must fail too
@@ -95,11 +103,13 @@ def index_tasks(
         }
 
 
-def package_task(root: Path, unit: Unit, config: IndexConfig, out: Path) -> dict[str, Any]:
+def package_task(root: Path, unit: Unit, config: IndexConfig, out: Path, timing: Path) -> dict[str, Any]:
     package = unit.package.to_json() if unit.package is not None else None
-    files = [tuple(f) for f in unit.files]
+    files: list[FileSpec] = [(f.path, f.language, f.skip) for f in unit.files]
     manifests = unit.package.manifests if unit.package is not None else []
-    prefix = f"{root}{os.sep}"  # plain string joins: pathlib costs ~1 s per 60k files on every load
+    # Plain string joins, not pathlib: this runs for every file on every doit
+    # load, where pathlib's cost shows (docs/performance.md).
+    prefix = f"{root}{os.sep}"
     file_dep = list(dict.fromkeys(prefix + p for p in [*manifests, *(f[0] for f in files)]))
     # What the result depends on beyond file contents; a change re-runs exactly
     # the packages whose digest it changes.
@@ -107,6 +117,8 @@ def package_task(root: Path, unit: Unit, config: IndexConfig, out: Path) -> dict
         "extractor": EXTRACTOR_VERSION, "format": FORMAT_VERSION, "max_file_size": config.max_file_size,
         "out": str(out), "package": package, "files": files,
     }
+    if unit.warnings:  # only then: the digest of every other unit stays as it was
+        settings["warnings"] = unit.warnings
     digest = hashlib.sha256(
         json.dumps(settings, sort_keys=True, separators=(",", ":")).encode("ascii")
     ).hexdigest()
@@ -116,7 +128,8 @@ def package_task(root: Path, unit: Unit, config: IndexConfig, out: Path) -> dict
         "doc": f"extract {label} ({len(files)} files)",
         "actions": [(extract_package, [], {
             "root": str(root), "key": unit.key, "package": package, "files": files,
-            "max_file_size": config.max_file_size, "out": str(out),
+            "max_file_size": config.max_file_size, "out": str(out), "timing": str(timing),
+            "warnings": list(unit.warnings),
         })],
         "file_dep": file_dep,
         "targets": [str(out)],
@@ -125,47 +138,32 @@ def package_task(root: Path, unit: Unit, config: IndexConfig, out: Path) -> dict
     }
 
 
-class FileGuard:
-    """uptodate check for what file_dep cannot see: the task's output (a result
-    file, the DB) is still the one it wrote, not truncated, damaged, replaced or
-    copied over since; and (package tasks) no source kept changing while it was
-    read. The action returns the output's stat as doit task values."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-    def __call__(self, task: Any, values: dict[str, Any]) -> bool:
-        if values.get("unstable") or "result" not in values:
-            return False
-        return _stat(self.path) == values["result"]
-
-
-def _stat(path: str) -> list[int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns]
-
-
-def run_merge(**kwargs: Any) -> dict[str, Any]:
-    # doit saves a returned dict as task values: FileGuard checks the DB against it.
-    merge_results(**kwargs)
-    return {"result": _stat(kwargs["db"])}
+def run_merge(db: str, results_dir: str, keys: list[str], root: str, discover_seconds: float | None,
+              timings_dir: str, build_started: float) -> dict[str, Any]:
+    """The merge task's action: merge (with what the build measured), print
+    the summary, return the DB's stamp as task values (FileGuard checks the
+    DB against it)."""
+    extract = extraction_timing(timings_dir, keys, since=build_started)
+    stats = merge_results(db, results_dir, keys, root=root, discover_seconds=discover_seconds, extract=extract)
+    remove_stale_timings(timings_dir, keys)
+    for line in merge_warnings(stats):
+        print(line, file=sys.stderr)
+    print(summary_line(stats, db, discover_seconds, extract))
+    return {"result": output_stamp(db)}
 
 
 def check_no_warnings(db: str) -> TaskFailed | None:
     """Strict mode: fail the run while the index holds any warning."""
     conn = connect_reader(db)
     try:
-        rows = conn.execute("SELECT coalesce(file_path, package), message FROM warnings ORDER BY 1, 2").fetchall()
+        rows = conn.execute(
+            "SELECT package, file_path, message FROM warnings ORDER BY coalesce(file_path, package), message"
+        ).fetchall()
     finally:
         conn.close()
     if not rows:
         return None
-    listing = "\n".join(f"  {where}: {message}" for where, message in rows[:20])
-    more = f"\n  ... and {len(rows) - 20} more" if len(rows) > 20 else ""
-    return TaskFailed(f"strict mode: the index has {len(rows)} warning(s):\n{listing}{more}")
+    return TaskFailed(strict_failure([LoadedWarning(package or "", file, message) for package, file, message in rows]))
 
 
 __all__ = ["index_tasks", "task_name", "FileGuard"]

@@ -22,11 +22,13 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from doit.reporter import ConsoleReporter
 
 from .action import extract_package
+from .report import format_duration
 
 PLAIN_STEP = 0.05  # a plain line every 5 % ...
 PLAIN_SECONDS = 2.0  # ... or every 2 s, whichever comes first
@@ -62,22 +64,11 @@ def _reachable(tasks: dict[str, Any], selected: Iterable[str]) -> set[str]:
     return seen
 
 
-def _duration(seconds: float) -> str:
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes}m{seconds:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m"
-
-
 def _short(name: str) -> str:
     return name.split(":", 1)[1] if ":" in name else name
 
 
-class ProgressReporter(ConsoleReporter):
+class ProgressReporter(ConsoleReporter):  # type: ignore[misc]  # doit ships no type information
     desc = "symidx progress: packages done/total, rate, ETA, failures (plain lines off a TTY or under CI)"
 
     def __init__(self, outstream: Any, options: dict[str, Any], *, clock: Callable[[], float] = time.monotonic,
@@ -155,7 +146,7 @@ class ProgressReporter(ConsoleReporter):
             elapsed = self.clock() - self.started
             self.write(
                 f"symidx: {self.done}/{self.total} packages: {self.extracted} extracted, {self.uptodate} up to date, "
-                f"{len(self.failed)} failed, in {_duration(elapsed)}\n"
+                f"{len(self.failed)} failed, in {format_duration(elapsed)}\n"
             )
         super().complete_run()
 
@@ -190,7 +181,7 @@ class ProgressReporter(ConsoleReporter):
             parts.append(f"{rate:.1f}/s")
             remaining = self.total - self.done
             if remaining:
-                parts.append(f"ETA {_duration(remaining / rate)}")
+                parts.append(f"ETA {format_duration(remaining / rate)}")
         if self.uptodate:
             parts.append(f"{self.uptodate} up to date")
         if self.failed:

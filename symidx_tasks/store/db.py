@@ -5,6 +5,7 @@ import sqlite3
 import sys
 from importlib.resources import files
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import DatabaseError
 
@@ -12,6 +13,24 @@ from ..errors import DatabaseError
 # the result files by the next merge, and refused by readers with a message.
 SCHEMA_VERSION = 3
 
+
+class FtsTable(NamedTuple):
+    """A full-text table of schema.sql (external content: it indexes ``columns``
+    of ``table``, whose rows belong to a package by ``key_column``)."""
+
+    name: str
+    table: str
+    key_column: str
+    columns: str  # as listed in its CREATE VIRTUAL TABLE, comma-separated
+
+
+# Every FTS5 table schema.sql creates; the merge keeps them in step, the dump
+# compares their vocabularies.
+FTS_TABLES = (
+    FtsTable("symbols_fts", "symbols", "package", "name, words, signature"),
+    FtsTable("files_fts", "files", "package", "path"),
+    FtsTable("packages_fts", "packages", "path", "name, description, path"),
+)
 
 
 def schema_sql() -> str:
@@ -96,7 +115,7 @@ def _schema_version(conn: sqlite3.Connection) -> int | None:
 
 
 def _has_tables(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    return bool(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0)
 
 
 def remove_db(path: str | Path) -> None:

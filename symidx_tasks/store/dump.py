@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from .db import FTS_TABLES
 
 # table -> the columns that are facts about the indexed tree
 DUMPED: dict[str, tuple[str, ...]] = {
@@ -22,10 +25,6 @@ DUMPED: dict[str, tuple[str, ...]] = {
 }
 STABLE_META = ("schema_version", "count_packages", "count_dependencies", "count_files", "count_symbols",
                "count_warnings")
-# The full-text indexes are derived from the base tables; their vocabulary
-# (term, documents, occurrences per column) proves they stayed in step through
-# incremental merges without depending on row ids.
-FTS = ("symbols_fts", "files_fts", "packages_fts")
 
 
 def dump_lines(conn: sqlite3.Connection) -> Iterator[str]:
@@ -33,7 +32,10 @@ def dump_lines(conn: sqlite3.Connection) -> Iterator[str]:
         rows = conn.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
         yield f"# {table} ({len(rows)} rows): {', '.join(columns)}"
         yield from sorted(_line(r) for r in rows)
-    for table in FTS:
+    # The full-text indexes are derived from the base tables; their vocabulary
+    # (term, documents, occurrences per column) proves they stayed in step
+    # through incremental merges without depending on row ids.
+    for table in (fts.name for fts in FTS_TABLES):
         vocab = f"temp.{table}_vocab"
         conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {vocab} USING fts5vocab(main, {table}, 'col')")
         rows = conn.execute(f"SELECT term, col, doc, cnt FROM {vocab}").fetchall()
@@ -48,5 +50,5 @@ def dump_text(conn: sqlite3.Connection) -> str:
     return "".join(line + "\n" for line in dump_lines(conn))
 
 
-def _line(row) -> str:
+def _line(row: Sequence[Any]) -> str:
     return json.dumps(list(row), ensure_ascii=False, separators=(",", ":"))

@@ -5,6 +5,9 @@ the digest of the result file its rows came from. Every merge reloads the
 packages whose result differs, deletes the packages that have no result any
 more, and recomputes internal dependencies, in one transaction. So a deleted
 DB, `doit forget` or a copied DB all converge to the same content.
+
+It prints nothing: the caller (pipeline/graph.py's merge task) reports the
+returned MergeStats.
 """
 from __future__ import annotations
 
@@ -12,112 +15,170 @@ import hashlib
 import json
 import os
 import sqlite3
-import subprocess
-import sys
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, NamedTuple
 
-from ..pipeline import result as result_file
-from ..model import UNOWNED_KEY
-from .db import connect_writer, remove_db
+from ..errors import ResultError
+from ..fileio import remove_others, stamp
+from ..git import head_commit
+from ..model import UNOWNED_KEY, ExtractTiming, ResultFile
+from ..pipeline.result import RESULT_SUFFIX, decode, result_name
+from .db import FTS_TABLES, connect_writer, remove_db
 
+
+class LoadedWarning(NamedTuple):
+    """A warning as the merge wrote it into the warnings table."""
+
+    package: str  # the unit's key (UNOWNED_KEY for the files outside any package)
+    file: str | None
+    message: str
 
 
 @dataclass
 class MergeStats:
     reloaded: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    unreadable: list[str] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # (file or package, message)
+    unreadable: list[str] = field(default_factory=list)  # "<key>: <why>", result files left unloaded
+    warnings: list[LoadedWarning] = field(default_factory=list)  # of the reloaded units, and cross-package ones
     total: int = 0
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
 
 
+class StoredResult(NamedTuple):
+    """A package_results row: the result file a unit's rows were loaded from."""
+
+    digest: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    results: Path
+    keys: list[str]
+    root: str
+    started: float  # perf_counter at the start of the merge
+    discover_seconds: float | None
+    extract: ExtractTiming | None
+
+
 def merge_results(
     db: str, results_dir: str, keys: Iterable[str], root: str = "", discover_seconds: float | None = None,
-    quiet: bool = False,
+    extract: ExtractTiming | None = None,
 ) -> MergeStats:
-    """The merge task's action: bring ``db`` in line with the result files of ``keys``."""
-    started = time.perf_counter()
-    keys = sorted(keys)
-    results = Path(results_dir)
-    stats = MergeStats(total=len(keys))
-    # A first build loads a new private file and renames it into place: with
-    # no reader to serve, it needs no WAL, which saves writing every page
-    # twice (~2.5 s of commit and checkpoint on 900k symbols).
+    """The merge task's action: bring ``db`` in line with the result files of
+    ``keys``. ``discover_seconds`` and ``extract`` (what the build measured
+    before the merge) go into the meta table with the merge's own time."""
+    inputs = _Inputs(Path(results_dir), sorted(keys), root, time.perf_counter(), discover_seconds, extract)
     target = Path(db)
-    private = not target.exists()
-    path = target.with_name(f".{target.name}.{os.getpid()}.new") if private else target
-    if private:
-        _remove_abandoned(target)
-    conn = connect_writer(path, private=private)
+
+    def load(conn: sqlite3.Connection) -> MergeStats:
+        return _load(conn, inputs)
+
+    stats = _first_build(target, load) if not target.exists() else None
+    if stats is None:  # an index exists, or a concurrent run published one meanwhile: update it
+        stats = _update(target, load)
+    # Result files of packages that no longer exist (renamed, deleted).
+    remove_others(inputs.results, {result_name(k) for k in inputs.keys}, RESULT_SUFFIX)
+    stats.seconds = time.perf_counter() - inputs.started  # the report includes the commit; meta cannot
+    return stats
+
+
+def _first_build(target: Path, load: Callable[[sqlite3.Connection], MergeStats]) -> MergeStats | None:
+    """Load a new private file and rename it into place: with no reader to
+    serve, it needs no WAL, which saves writing every page twice (what that
+    saves: docs/performance.md). None when another run created the index
+    meanwhile: this build's file is discarded and the caller updates theirs."""
+    path = target.with_name(f".{target.name}.{os.getpid()}.new")
+    _remove_abandoned(target)
+    conn = connect_writer(path, private=True)
+    try:
+        stats = _transaction(conn, load)
+    except BaseException:
+        conn.close()
+        remove_db(path)
+        raise
+    conn.execute("PRAGMA journal_mode=WAL")  # what every later merge and reader expects
+    conn.close()
+    _sync(path)
+    return stats if _publish(path, target) else None
+
+
+def _update(target: Path, load: Callable[[sqlite3.Connection], MergeStats]) -> MergeStats:
+    conn = connect_writer(target)
+    try:
+        stats = _transaction(conn, load)
+        # Fold the WAL into the main file so the DB file itself changes exactly
+        # when the index does: downstream tasks use it as their file_dep.
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    return stats
+
+
+def _transaction(conn: sqlite3.Connection, load: Callable[[sqlite3.Connection], MergeStats]) -> MergeStats:
     try:
         conn.execute("BEGIN IMMEDIATE")
-        stored = {k: (d, s, m) for k, d, s, m in conn.execute("SELECT key, digest, size, mtime_ns FROM package_results")}
-        # An empty index (first build, deleted or rebuilt DB) gets its
-        # full-text indexes built once at the end: ~3 s less on 900k symbols
-        # than keeping them up to date package by package.
-        fresh = not stored
-        for key in keys:
-            _merge_one(conn, key, results / result_file.result_name(key), stored.get(key), stats, fresh)
-        if fresh:
-            for fts in FTS_TABLES:
-                conn.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
-        for key in sorted(set(stored) - set(keys)):
-            _delete_package(conn, key)
-            conn.execute("DELETE FROM package_results WHERE key = ?", (key,))
-            stats.removed.append(key)
-        _resolve_internal(conn)
-        stats.warnings += _warn_duplicate_names(conn)
-        stats.seconds = time.perf_counter() - started
-        _write_meta(conn, root, discover_seconds, stats)
+        stats = load(conn)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-        conn.close()
-        if private:
-            remove_db(path)
         raise
-    if private:
-        conn.execute("PRAGMA journal_mode=WAL")  # what every later merge and reader expects
-        conn.close()
-        _sync(path)
-        if not _publish(path, target):
-            # A concurrent run created the index meanwhile: reconcile with it instead.
-            return merge_results(db, results_dir, keys, root, discover_seconds, quiet)
-    else:
-        # Fold the WAL into the main file so the DB file itself changes exactly
-        # when the index does: downstream tasks use it as their file_dep.
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.close()
-    _remove_stale_results(results, {result_file.result_name(k) for k in keys})
-    stats.seconds = time.perf_counter() - started  # the report includes the commit; meta cannot
-    if not quiet:
-        _report(stats, db)
+    return stats
+
+
+def _load(conn: sqlite3.Connection, inputs: _Inputs) -> MergeStats:
+    stats = MergeStats(total=len(inputs.keys))
+    stored = {row[0]: StoredResult(*row[1:]) for row in
+              conn.execute("SELECT key, digest, size, mtime_ns FROM package_results")}
+    # An empty index (first build, deleted or rebuilt DB) gets its full-text
+    # indexes built once at the end, which is much faster than keeping them up
+    # to date package by package (docs/performance.md).
+    fresh = not stored
+    for key in inputs.keys:
+        _merge_one(conn, key, inputs.results / result_name(key), stored.get(key), stats, fresh)
+    if fresh:
+        for fts in FTS_TABLES:
+            conn.execute(f"INSERT INTO {fts.name}({fts.name}) VALUES ('rebuild')")
+    for key in sorted(set(stored) - set(inputs.keys)):
+        _delete_package(conn, key)
+        conn.execute("DELETE FROM package_results WHERE key = ?", (key,))
+        stats.removed.append(key)
+    _resolve_internal(conn)
+    stats.warnings += _warn_duplicate_names(conn)
+    stats.seconds = time.perf_counter() - inputs.started
+    _write_meta(conn, inputs, stats)
     return stats
 
 
 def _merge_one(
-    conn: sqlite3.Connection, key: str, path: Path, stored: tuple | None, stats: MergeStats, fresh: bool = False,
+    conn: sqlite3.Connection, key: str, path: Path, stored: StoredResult | None, stats: MergeStats, fresh: bool,
 ) -> None:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
+    fingerprint = stamp(path)
+    if fingerprint is None:
         stats.unreadable.append(f"{key}: result file missing ({path})")
         return
-    if stored is not None and stored[1:] == (st.st_size, st.st_mtime_ns):
+    # package_results keeps size and mtime only (no inode column): a cheap
+    # pre-check; the digest decides.
+    size, mtime_ns = fingerprint[0], fingerprint[1]
+    if stored is not None and (stored.size, stored.mtime_ns) == (size, mtime_ns):
         return
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        stats.unreadable.append(f"{key}: {path.name}: cannot read ({exc.strerror})")
+        return
     digest = hashlib.sha256(data).hexdigest()
-    if stored is None or stored[0] != digest:
+    if stored is None or stored.digest != digest:
         try:
-            result = result_file.decode(data, key)
-        except result_file.ResultError as exc:
+            result = decode(data, key)
+        except ResultError as exc:
             # Keep the rows we had: a damaged result must not erase a package.
             stats.unreadable.append(f"{key}: {path.name}: {exc}")
             return
@@ -125,10 +186,10 @@ def _merge_one(
             _delete_package(conn, key)
         _insert_result(conn, key, result, index_text=not fresh)
         stats.reloaded.append(key)
-        stats.warnings += [(w["file"] or key, w["message"]) for w in result["warnings"]]
+        stats.warnings += [LoadedWarning(key, w["file"], w["message"]) for w in result["warnings"]]
     conn.execute(
         "INSERT OR REPLACE INTO package_results(key, digest, size, mtime_ns) VALUES (?, ?, ?, ?)",
-        (key, digest, st.st_size, st.st_mtime_ns),
+        (key, digest, size, mtime_ns),
     )
 
 
@@ -136,21 +197,14 @@ def _package_column(key: str) -> str | None:
     return None if key == UNOWNED_KEY else _path(key)
 
 
-# full-text table -> (base table, its key column, the indexed columns)
-FTS_TABLES = {
-    "symbols_fts": ("symbols", "package", "name, words, signature"),
-    "files_fts": ("files", "package", "path"),
-    "packages_fts": ("packages", "path", "name, description, path"),
-}
-
-
 def _delete_package(conn: sqlite3.Connection, key: str) -> None:
     pkg = _package_column(key)
     # External-content FTS forgets a row only when told its indexed values, so
     # this runs before the base rows go.
-    for fts, (table, column, columns) in FTS_TABLES.items():
+    for fts in FTS_TABLES:
         conn.execute(
-            f"INSERT INTO {fts}({fts}, rowid, {columns}) SELECT 'delete', id, {columns} FROM {table} WHERE {column} IS ?",
+            f"INSERT INTO {fts.name}({fts.name}, rowid, {fts.columns}) SELECT 'delete', id, {fts.columns}"
+            f" FROM {fts.table} WHERE {fts.key_column} IS ?",
             (pkg,),
         )
     for table, column in (("symbols", "package"), ("files", "package"), ("dependencies", "package"),
@@ -159,25 +213,29 @@ def _delete_package(conn: sqlite3.Connection, key: str) -> None:
 
 
 def _index_text(conn: sqlite3.Connection, pkg: str | None) -> None:
-    for fts, (table, column, columns) in FTS_TABLES.items():
-        conn.execute(f"INSERT INTO {fts}(rowid, {columns}) SELECT id, {columns} FROM {table} WHERE {column} IS ?", (pkg,))
+    for fts in FTS_TABLES:
+        conn.execute(
+            f"INSERT INTO {fts.name}(rowid, {fts.columns}) SELECT id, {fts.columns}"
+            f" FROM {fts.table} WHERE {fts.key_column} IS ?",
+            (pkg,),
+        )
 
 
-def _insert_result(conn: sqlite3.Connection, key: str, result: dict[str, Any], index_text: bool = True) -> None:
+def _insert_result(conn: sqlite3.Connection, key: str, result: ResultFile, index_text: bool = True) -> None:
     pkg = _package_column(key)
-    package = result.get("package")
+    package = result["package"]
     if package is not None:
         conn.execute(
             "INSERT INTO packages(path, name, kind, version, description, metadata, match_key, manifests)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (_path(package["path"]), package["name"], package["kind"], package.get("version"), package.get("description"),
-             _json(package.get("metadata") or {}), package.get("match_key") or "", _json(package.get("manifests") or [])),
+            (_path(package["path"]), package["name"], package["kind"], package["version"], package["description"],
+             _json(package["metadata"]), package["match_key"], _json(package["manifests"])),
         )
         conn.executemany(
             "INSERT INTO dependencies(package, dependency, dep_kind, version_req, match_key, metadata)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            [(pkg, d["name"], d["dep_kind"], d.get("version_req"), d.get("match_key") or "", _json(d.get("metadata") or {}))
-             for d in package.get("dependencies", [])],
+            [(pkg, d["name"], d["dep_kind"], d["version_req"], d["match_key"], _json(d["metadata"]))
+             for d in package["dependencies"]],
         )
     languages = {f["path"]: f["language"] for f in result["files"]}
     clean = {path: _path(path) for path in languages}
@@ -187,7 +245,10 @@ def _insert_result(conn: sqlite3.Connection, key: str, result: dict[str, Any], i
         [(clean[f["path"]], pkg, _extension(clean[f["path"]]), f["size"], f["language"], f["sha256"], f["status"],
           f["note"]) for f in result["files"]],
     )
-    # Rows arrive formatted by the worker (records.SYMBOL_COLUMNS order).
+    # Rows arrive formatted by the worker, in model.SYMBOL_COLUMNS order (file,
+    # line, end_line, name, kind, signature, visibility, parent, return_type,
+    # parameters, words): slices of a row are columns, and the per-row work of
+    # this serial step stays one tuple.
     conn.executemany(
         "INSERT INTO symbols(package, file_path, line, end_line, name, kind, signature, visibility,"
         " parent_symbol, return_type, parameters, language, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -229,7 +290,7 @@ def _resolve_internal(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE dependencies SET is_internal = (internal_package IS NOT NULL)")
 
 
-def _warn_duplicate_names(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+def _warn_duplicate_names(conn: sqlite3.Connection) -> list[LoadedWarning]:
     """Two packages of one ecosystem with the same name: dependencies on that
     name resolve to the first path, which is probably not what the owner meant."""
     conn.execute("DELETE FROM warnings WHERE origin = 'merge'")
@@ -239,7 +300,7 @@ def _warn_duplicate_names(conn: sqlite3.Connection) -> list[tuple[str, str]]:
         "    SELECT match_key, path FROM packages WHERE match_key != '' ORDER BY path)"
         "  GROUP BY match_key HAVING count(*) > 1) d ON d.match_key = p.match_key ORDER BY p.path"
     ).fetchall()
-    messages = []
+    warnings = []
     for path, name, manifests, others in rows:
         manifest = (json.loads(manifests) or [None])[0]
         message = f"duplicate package name {name!r}: declared in {others}; internal dependencies resolve to the first"
@@ -247,23 +308,28 @@ def _warn_duplicate_names(conn: sqlite3.Connection) -> list[tuple[str, str]]:
             "INSERT INTO warnings(package, file_path, message, origin) VALUES (?, ?, ?, 'merge')",
             (path, manifest, message),
         )
-        messages.append((manifest or path, message))
-    return messages
+        warnings.append(LoadedWarning(path, manifest, message))
+    return warnings
 
 
-def _write_meta(conn: sqlite3.Connection, root: str, discover_seconds: float | None, stats: MergeStats) -> None:
+def _write_meta(conn: sqlite3.Connection, inputs: _Inputs, stats: MergeStats) -> None:
     counts = stats.counts = {
         f"count_{table}": conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         for table in ("packages", "dependencies", "files", "symbols", "warnings")
     }
+    extract = inputs.extract
     meta = {
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "root": root,
-        "git_commit": _git_commit(root),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "root": inputs.root,
+        "git_commit": head_commit(inputs.root) if inputs.root else None,
         "last_reloaded": len(stats.reloaded),
         "last_removed": len(stats.removed),
-        "duration_discover_s": None if discover_seconds is None else round(discover_seconds, 3),
-        "duration_merge_s": round(stats.seconds, 3),
+        "duration_discover_s": _seconds(inputs.discover_seconds),
+        "duration_extract_s": None if extract is None else _seconds(extract.seconds),
+        "duration_extract_wall_s": None if extract is None else _seconds(extract.wall_seconds),
+        "duration_merge_s": _seconds(stats.seconds),
+        # JSON list of [package key, seconds], slowest first
+        "slowest_packages": None if extract is None else _json([list(p) for p in extract.slowest]),
         **counts,
     }
     conn.executemany(
@@ -272,14 +338,8 @@ def _write_meta(conn: sqlite3.Connection, root: str, discover_seconds: float | N
     )
 
 
-def _git_commit(root: str) -> str | None:
-    if not root:
-        return None
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
+def _seconds(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
 
 
 def _publish(path: Path, target: Path) -> bool:
@@ -325,36 +385,3 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         pass  # it exists, under another user
     return True
-
-
-def _remove_stale_results(results: Path, current: set[str]) -> None:
-    """Result files of packages that no longer exist (renamed, deleted)."""
-    try:
-        names = os.listdir(results)
-    except FileNotFoundError:
-        return
-    for name in names:
-        if name.endswith(".json") and name not in current:
-            try:
-                (results / name).unlink()
-            except OSError:
-                pass
-
-
-def _report(stats: MergeStats, db: str) -> None:
-    # One line per distinct problem: a missing grammar must not print 10,000 lines.
-    grouped: dict[str, list[str]] = {}
-    for where, message in stats.warnings:
-        grouped.setdefault(message, []).append(where)
-    for message, places in grouped.items():
-        more = f" (and {len(places) - 3} more files)" if len(places) > 3 else ""
-        print(f"symidx: warning: {', '.join(places[:3])}{more}: {message}", file=sys.stderr)
-    for u in stats.unreadable:
-        print(f"symidx: warning: {u}", file=sys.stderr)
-    c = stats.counts
-    print(
-        f"symidx: {c.get('count_packages', 0)} packages, {c.get('count_symbols', 0)} symbols, "
-        f"{c.get('count_files', 0)} files, {c.get('count_warnings', 0)} warnings; "
-        f"{len(stats.reloaded)} of {stats.total} results reloaded, {len(stats.removed)} removed; "
-        f"merge {stats.seconds:.2f}s -> {db}"
-    )

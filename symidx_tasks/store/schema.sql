@@ -1,4 +1,5 @@
--- symidx index schema. Column names follow shire's where they exist.
+-- symidx index schema. Column names follow the reference symbol index's where
+-- they exist (docs/architecture.md, "The database"), so its users' queries carry over.
 -- "package" columns hold the package *path* (unique); names can collide in a
 -- monorepo. Files and symbols outside any package have package NULL.
 
@@ -61,7 +62,8 @@ CREATE TABLE symbols (
     words         TEXT NOT NULL         -- the name split at camelCase/snake_case, lower case: for search
 );
 -- One index serves both a package's symbols and a file's (its package is known
--- from files): one index fewer to maintain on a bulk load (~0.9 s of 900k rows).
+-- from files): one index fewer to maintain on a bulk load (what that saves:
+-- docs/performance.md).
 CREATE INDEX symbols_place ON symbols(package, file_path, line);
 CREATE INDEX symbols_name ON symbols(name);
 

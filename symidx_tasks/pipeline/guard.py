@@ -1,0 +1,35 @@
+"""FileGuard: the uptodate check for what doit's file_dep cannot see."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from ..fileio import stamp
+
+
+def output_stamp(path: str | os.PathLike[str]) -> list[int] | None:
+    """What an action that writes a guarded output returns as its ``result``
+    task value, and what FileGuard compares it with: the output's size and
+    mtime_ns (fileio.stamp without the inode), as a list because doit keeps
+    task values as JSON. Deliberately without the inode: every writer of a
+    guarded output (the package action, the Dask client, the merge) records
+    this pair in doit's dep file, and a wider value would re-run every task
+    of an existing index once."""
+    fingerprint = stamp(path)
+    return None if fingerprint is None else [fingerprint[0], fingerprint[1]]
+
+
+class FileGuard:
+    """uptodate check for what file_dep cannot see: the task's output (a result
+    file, the DB) is still the one it wrote, not truncated, damaged, replaced or
+    copied over since; and (package tasks) no source kept changing while it was
+    read. The action returns ``output_stamp`` of its output as the task value
+    ``result`` (and ``unstable``)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __call__(self, task: Any, values: dict[str, Any]) -> bool:
+        if values.get("unstable") or "result" not in values:
+            return False
+        return bool(output_stamp(self.path) == values["result"])
