@@ -2,12 +2,15 @@
 
 Read from ``symidx.toml`` (top-level keys) or ``[tool.symidx]`` in the root
 ``pyproject.toml``. A bad value names the file, the key and what was expected;
-nothing falls back silently.
+nothing falls back silently. Every setting is a field of the frozen
+``IndexConfig``, so the discovery cache and each package task's digest see a
+change to any of them.
 """
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,8 @@ DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 
 # Test and generated sources are not public API (shire skips them too); they
 # are still listed in the files table, with the reason they were not parsed.
+# The directory patterns also decide where manifests are fixtures rather than
+# packages (see ``packages_in_test_dirs``).
 DEFAULT_TEST_PATTERNS: tuple[str, ...] = (
     "test/", "tests/", "__tests__/", "testdata/", "spec/",
     "*_test.go", "test_*.py", "*_test.py", "conftest.py",
@@ -31,13 +36,42 @@ DEFAULT_GENERATED_PATTERNS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class CustomRule:
-    """Directories containing ``marker`` (under ``under``) are packages of ``kind``,
-    named after their path: for repos organised by BUILD files, not manifests."""
+    """Directories that hold files matching every entry of ``requires`` are
+    packages of ``kind``, named ``name_prefix`` + their path: for repos organised
+    by BUILD files rather than manifests.
 
-    marker: str
-    under: str = "."
+    ``paths``: the directories searched (root-relative, "." = the whole repo);
+    ``exclude``: globs of directories not searched (a glob without "/" matches
+    a directory name below a search root, one with "/" a path from the repo
+    root; the subtree goes too); ``max_depth``: how far below a search root a match may lie (0 = the
+    search root itself); ``extensions`` / ``languages``: which of the package's
+    files are parsed (the others are listed only). Below a directory a rule
+    matched, that rule matches nothing more. A directory with a manifest is that
+    manifest's package; rules apply in the order written.
+    """
+
+    requires: tuple[str, ...]
+    paths: tuple[str, ...] = (".",)
+    exclude: tuple[str, ...] = ()
+    max_depth: int | None = None
     kind: str = "custom"
+    name_prefix: str = ""
+    extensions: tuple[str, ...] | None = None
     languages: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class PackageOverride:
+    """``[[packages]]``: facts a manifest does not state, for one package.
+
+    Selected by ``path`` (the package directory) or, without a path, by
+    ``name`` (every package of that name). ``description`` replaces the
+    manifest's; with ``path``, ``name`` names a package whose manifest gives
+    none (custom-rule packages)."""
+
+    path: str | None = None
+    name: str | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,17 +80,18 @@ class IndexConfig:
     exclude_extensions: tuple[str, ...] = ()  # such files are not indexed at all
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # larger sources are listed, not parsed
     manifests: tuple[str, ...] | None = None  # enabled manifest kinds; None = all
+    disabled_manifests: tuple[str, ...] = ()  # manifest file names (or globs) never read
     skip_tests: bool = True
     skip_generated: bool = True
     test_patterns: tuple[str, ...] = DEFAULT_TEST_PATTERNS
     generated_patterns: tuple[str, ...] = DEFAULT_GENERATED_PATTERNS
+    packages_in_test_dirs: bool = False  # a manifest under a test directory makes a package
     custom: tuple[CustomRule, ...] = ()
+    packages: tuple[PackageOverride, ...] = ()
+    symbols_exclude_extensions: tuple[str, ...] = ()  # [symbols] exclude_extensions: listed, not parsed
     db: str | None = None  # default DB path for `symidx` commands, relative to the root
     strict: bool = False  # any warning fails the run (for CI); the index is still written
     source: str | None = field(default=None, compare=False)  # file it was read from
-
-
-_LISTS = {"exclude_dirs", "exclude_extensions", "manifests", "test_patterns", "generated_patterns"}
 
 
 def load_config(root: str | Path) -> IndexConfig:
@@ -64,7 +99,7 @@ def load_config(root: str | Path) -> IndexConfig:
     own = root / "symidx.toml"
     pyproject = root / "pyproject.toml"
     table: dict[str, Any] | None = None
-    source = None
+    source = "config"
     if own.is_file():
         table, source = _read_toml(own), "symidx.toml"
     if pyproject.is_file():
@@ -82,49 +117,91 @@ def load_config(root: str | Path) -> IndexConfig:
 
 
 def config_from_table(table: dict[str, Any], source: str = "config") -> IndexConfig:
-    from .discover.manifests import kind_names  # late: config must not import discovery eagerly
-
-    known = {f.name for f in fields(IndexConfig)} - {"source"}
+    """The IndexConfig a parsed TOML table describes; ConfigError naming ``source``
+    and the key for anything unknown or malformed."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: expected a table, got {table!r}")
+    known = sorted(_READERS)
     values: dict[str, Any] = {"source": source}
     for key, value in table.items():
         where = f"{source}: key '{key}'"
-        if key not in known:
-            raise ConfigError(f"{where}: unknown key (known: {', '.join(sorted(known))})")
-        if key in _LISTS:
-            values[key] = _str_list(value, where)
-        elif key in ("skip_tests", "skip_generated", "strict"):
-            if not isinstance(value, bool):
-                raise ConfigError(f"{where}: expected true or false, got {value!r}")
-            values[key] = value
-        elif key == "max_file_size":
-            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise ConfigError(f"{where}: expected a positive integer (bytes), got {value!r}")
-            values[key] = value
-        elif key == "db":
-            if not isinstance(value, str) or not value:
-                raise ConfigError(f"{where}: expected a path string, got {value!r}")
-            values[key] = value
-        elif key == "custom":
-            values[key] = _custom_rules(value, where)
-    if values.get("manifests") is not None:
-        unknown = sorted(set(values["manifests"]) - set(kind_names()))
-        if unknown:
-            raise ConfigError(
-                f"{source}: key 'manifests': unknown kind(s) {', '.join(unknown)} "
-                f"(known: {', '.join(kind_names())})"
-            )
-    if "exclude_extensions" in values:
-        values["exclude_extensions"] = tuple(
-            e.lower() if e.startswith(".") else "." + e.lower() for e in values["exclude_extensions"]
-        )
+        if key not in _READERS:
+            raise ConfigError(f"{where}: unknown key (known: {', '.join(known)})")
+        values.update(_READERS[key](value, where))
     return IndexConfig(**values)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path.name}: cannot read TOML: {exc}") from None
+# -- one reader per key: (value, where) -> the IndexConfig fields it sets ---------
+
+Reader = Callable[[Any, str], dict[str, Any]]
+
+
+def _strings(name: str) -> Reader:
+    return lambda value, where: {name: _str_list(value, where)}
+
+
+def _flag(name: str) -> Reader:
+    def read(value: Any, where: str) -> dict[str, Any]:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+        return {name: value}
+
+    return read
+
+
+def _max_file_size(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ConfigError(f"{where}: expected a positive integer (bytes), got {value!r}")
+    return {"max_file_size": value}
+
+
+def _db(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where}: expected a path string, got {value!r}")
+    return {"db": value}
+
+
+def _manifests(value: Any, where: str) -> dict[str, Any]:
+    from .discover.manifests import kind_names  # late: config must not import discovery eagerly
+
+    kinds = _str_list(value, where)
+    unknown = sorted(set(kinds) - set(kind_names()))
+    if unknown:
+        raise ConfigError(f"{where}: unknown kind(s) {', '.join(unknown)} (known: {', '.join(kind_names())})")
+    return {"manifests": kinds}
+
+
+def _disabled_manifests(value: Any, where: str) -> dict[str, Any]:
+    names = _str_list(value, where)
+    for name in names:
+        if not name or "/" in name:
+            raise ConfigError(f"{where}: expected file names such as \"go.work\", got {name!r}")
+    return {"disabled_manifests": names}
+
+
+def _exclude_extensions(value: Any, where: str) -> dict[str, Any]:
+    return {"exclude_extensions": _extensions(value, where)}
+
+
+def _symbols(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table ([symbols]), got {value!r}")
+    extra = set(value) - {"exclude_extensions"}
+    if extra:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(extra))} (known: exclude_extensions)")
+    if "exclude_extensions" not in value:
+        return {}
+    return {"symbols_exclude_extensions": _extensions(value["exclude_extensions"], f"{where}.exclude_extensions")}
+
+
+def _extensions(value: Any, where: str) -> tuple[str, ...]:
+    """``["map", ".JS"]`` -> ``(".map", ".js")``: matched case-insensitively against file names."""
+    out = []
+    for ext in _str_list(value, where):
+        if not ext.strip(".") or "/" in ext:
+            raise ConfigError(f"{where}: expected extensions such as \"map\" or \".map\", got {ext!r}")
+        out.append(ext.lower() if ext.startswith(".") else "." + ext.lower())
+    return tuple(out)
 
 
 def _str_list(value: Any, where: str) -> tuple[str, ...]:
@@ -133,32 +210,135 @@ def _str_list(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _custom_rules(value: Any, where: str) -> tuple[CustomRule, ...]:
-    from .extract.languages import known_languages
+def _custom(value: Any, where: str) -> dict[str, Any]:
+    """``[[custom]]`` rules; ``marker`` / ``under`` are shorthand for a one-entry
+    ``requires`` / ``paths``."""
+    from .extract.languages import known_languages  # late, as for manifests
 
-    if not isinstance(value, list):
-        raise ConfigError(f"{where}: expected an array of tables ([[tool.symidx.custom]]), got {value!r}")
+    items = _tables(value, where, "custom")
     rules = []
-    for i, item in enumerate(value):
+    for i, item in enumerate(items):
         at = f"{where}[{i}]"
-        if not isinstance(item, dict):
-            raise ConfigError(f"{at}: expected a table, got {item!r}")
-        extra = set(item) - {"marker", "under", "kind", "languages"}
+        extra = set(item) - _RULE_KEYS
         if extra:
-            raise ConfigError(f"{at}: unknown key(s) {', '.join(sorted(extra))} (known: kind, languages, marker, under)")
-        marker = item.get("marker")
-        if not isinstance(marker, str) or not marker or "/" in marker:
-            raise ConfigError(f"{at}.marker: expected a file name such as \"BUILD\", got {marker!r}")
-        under = item.get("under", ".")
-        kind = item.get("kind", "custom")
-        for k, v in (("under", under), ("kind", kind)):
-            if not isinstance(v, str) or not v:
-                raise ConfigError(f"{at}.{k}: expected a non-empty string, got {v!r}")
+            known = ", ".join(sorted(_RULE_KEYS))
+            raise ConfigError(f"{at}: unknown key(s) {', '.join(sorted(extra))} (known: {known})")
+        requires = _rule_requires(item, at)
+        paths = _rule_paths(item, at)
+        exclude = _str_list(item.get("exclude", []), f"{at}.exclude")
+        max_depth = item.get("max_depth")
+        if max_depth is not None and (not isinstance(max_depth, int) or isinstance(max_depth, bool) or max_depth < 0):
+            raise ConfigError(f"{at}.max_depth: expected a non-negative integer, got {max_depth!r}")
+        kind, name_prefix = item.get("kind", "custom"), item.get("name_prefix", "")
+        if not isinstance(kind, str) or not kind:
+            raise ConfigError(f"{at}.kind: expected a non-empty string, got {kind!r}")
+        if not isinstance(name_prefix, str):
+            raise ConfigError(f"{at}.name_prefix: expected a string, got {name_prefix!r}")
+        extensions = _extensions(item["extensions"], f"{at}.extensions") if "extensions" in item else None
         languages = item.get("languages")
         if languages is not None:
             languages = _str_list(languages, f"{at}.languages")
             unknown = sorted(set(languages) - set(known_languages()))
             if unknown:
-                raise ConfigError(f"{at}.languages: unknown language(s) {', '.join(unknown)} (known: {', '.join(known_languages())})")
-        rules.append(CustomRule(marker, under.strip("/") or ".", kind, languages))
-    return tuple(rules)
+                raise ConfigError(f"{at}.languages: unknown language(s) {', '.join(unknown)} "
+                                  f"(known: {', '.join(known_languages())})")
+        rules.append(CustomRule(requires, paths, exclude, max_depth, kind, name_prefix, extensions, languages))
+    return {"custom": tuple(rules)}
+
+
+_RULE_KEYS = {"requires", "marker", "paths", "under", "exclude", "max_depth", "kind", "name_prefix",
+              "extensions", "languages"}
+
+
+def _rule_requires(item: dict[str, Any], at: str) -> tuple[str, ...]:
+    if "requires" in item and "marker" in item:
+        raise ConfigError(f"{at}: give 'requires' or its shorthand 'marker', not both")
+    if "marker" in item:
+        marker = item["marker"]
+        if not isinstance(marker, str) or not marker or "/" in marker:
+            raise ConfigError(f"{at}.marker: expected a file name such as \"BUILD\", got {marker!r}")
+        return (marker,)
+    if "requires" not in item:
+        raise ConfigError(f"{at}.requires: missing: the file names or globs a package directory holds, "
+                          f"such as [\"BUILD\", \"*.proto\"]")
+    requires = _str_list(item["requires"], f"{at}.requires")
+    if not requires or any(not r or "/" in r for r in requires):
+        raise ConfigError(f"{at}.requires: expected file names or globs such as [\"BUILD\", \"*.proto\"], "
+                          f"got {item['requires']!r}")
+    return requires
+
+
+def _rule_paths(item: dict[str, Any], at: str) -> tuple[str, ...]:
+    if "paths" in item and "under" in item:
+        raise ConfigError(f"{at}: give 'paths' or its shorthand 'under', not both")
+    if "under" in item:
+        under = item["under"]
+        if not isinstance(under, str) or not under:
+            raise ConfigError(f"{at}.under: expected a non-empty string, got {under!r}")
+        raw: tuple[str, ...] = (under,)
+        key = "under"
+    else:
+        raw = _str_list(item.get("paths", ["."]), f"{at}.paths")
+        key = "paths"
+        if not raw:
+            raise ConfigError(f"{at}.paths: expected at least one directory")
+    return tuple(_directory(p, f"{at}.{key}") for p in raw)
+
+
+def _directory(path: str, where: str) -> str:
+    """A root-relative directory as discovery spells it ("." for the root)."""
+    clean = "/".join(part for part in path.replace("\\", "/").split("/") if part not in ("", "."))
+    if path.startswith("/") or ".." in clean.split("/"):
+        raise ConfigError(f"{where}: expected a directory inside the repo, got {path!r}")
+    return clean or "."
+
+
+def _packages(value: Any, where: str) -> dict[str, Any]:
+    overrides = []
+    for i, item in enumerate(_tables(value, where, "packages")):
+        at = f"{where}[{i}]"
+        extra = set(item) - {"path", "name", "description"}
+        if extra:
+            raise ConfigError(f"{at}: unknown key(s) {', '.join(sorted(extra))} (known: description, name, path)")
+        for key in ("path", "name", "description"):
+            if key in item and (not isinstance(item[key], str) or not item[key]):
+                raise ConfigError(f"{at}.{key}: expected a non-empty string, got {item[key]!r}")
+        if "path" not in item and "name" not in item:
+            raise ConfigError(f"{at}: expected 'path' or 'name' to say which package it is about")
+        if "description" not in item and "path" not in item:
+            raise ConfigError(f"{at}: nothing to override (expected 'description')")
+        path = _directory(item["path"], f"{at}.path") if "path" in item else None
+        overrides.append(PackageOverride(path, item.get("name"), item.get("description")))
+    return {"packages": tuple(overrides)}
+
+
+def _tables(value: Any, where: str, key: str) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ConfigError(f"{where}: expected an array of tables ([[{key}]]), got {value!r}")
+    return value
+
+
+_READERS: dict[str, Reader] = {
+    "exclude_dirs": _strings("exclude_dirs"),
+    "exclude_extensions": _exclude_extensions,
+    "max_file_size": _max_file_size,
+    "manifests": _manifests,
+    "disabled_manifests": _disabled_manifests,
+    "skip_tests": _flag("skip_tests"),
+    "skip_generated": _flag("skip_generated"),
+    "test_patterns": _strings("test_patterns"),
+    "generated_patterns": _strings("generated_patterns"),
+    "packages_in_test_dirs": _flag("packages_in_test_dirs"),
+    "custom": _custom,
+    "packages": _packages,
+    "symbols": _symbols,
+    "db": _db,
+    "strict": _flag("strict"),
+}
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path.name}: cannot read TOML: {exc}") from None

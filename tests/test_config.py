@@ -6,7 +6,12 @@ from pathlib import Path
 import pytest
 
 from symidx_tasks.config import (
-    DEFAULT_MAX_FILE_SIZE, ConfigError, CustomRule, IndexConfig, config_from_table, load_config,
+    DEFAULT_MAX_FILE_SIZE,
+    ConfigError,
+    CustomRule,
+    IndexConfig,
+    config_from_table,
+    load_config,
 )
 from symidx_tasks.discover import discover
 
@@ -32,7 +37,8 @@ def test_pyproject_tool_table(tmp_path: Path) -> None:
     assert config.manifests == ("npm", "python")
     assert config.skip_tests is False
     assert config.db == "out/index.db"
-    assert config.custom == (CustomRule(marker="BUILD", under="services", kind="custom", languages=("go",)),)
+    # marker / under are shorthand for a one-entry requires / paths
+    assert config.custom == (CustomRule(requires=("BUILD",), paths=("services",), kind="custom", languages=("go",)),)
     assert config.source == "pyproject.toml [tool.symidx]"
 
 
@@ -56,7 +62,8 @@ def test_both_sources_is_an_error(tmp_path: Path) -> None:
         ({"exclude_dirs": "vendor"}, r"key 'exclude_dirs': expected a list of strings"),
         ({"manifests": ["npm", "bazel"]}, r"key 'manifests': unknown kind\(s\) bazel"),
         ({"excludes": []}, r"key 'excludes': unknown key \(known: "),
-        ({"custom": [{"under": "x"}]}, r"custom'\[0\]\.marker: expected a file name"),
+        ({"custom": [{"under": "x"}]}, r"custom'\[0\]\.requires: missing: the file names or globs"),
+        ({"custom": [{"marker": "a/BUILD"}]}, r"custom'\[0\]\.marker: expected a file name"),
         ({"custom": [{"marker": "BUILD", "languages": ["cobol"]}]}, r"unknown language\(s\) cobol"),
         ({"custom": [{"marker": "BUILD", "name": "x"}]}, r"unknown key\(s\) name"),
     ],
@@ -80,7 +87,7 @@ def test_custom_rule_discovers_build_file_packages(tmp_path: Path) -> None:
         "services/api/tool.py": "def helper(): pass\n",
         "other/BUILD": "",
     })
-    config = IndexConfig(custom=(CustomRule("BUILD", under="services", languages=("go",)),))
+    config = IndexConfig(custom=(CustomRule(("BUILD",), paths=("services",), languages=("go",)),))
     units = {u.key: u for u in discover(tmp_path, config).units}
     api = units["services/api"]
     assert api.package.kind == "custom" and api.package.name == "services/api"

@@ -2,8 +2,8 @@
 
 Every doit invocation (no-op re-runs included) loads the tasks, so it pays for
 discovery. The file listing is cheap to redo and is part of the key; parsing
-~2,000 manifests and classifying ~60,000 files is not (~0.45 s of a 1.5 s no-op
-at 1,000 packages), and their outcome is a function of:
+thousands of manifests and classifying every file is not, and their outcome
+is a function of:
 
 - the exact file listing (adds, deletes, renames, .gitignore effects);
 - the config (IndexConfig, compared by value);
@@ -18,15 +18,17 @@ a file's size and lands in the same timestamp tick is invisible.
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import TypeVar, cast
 
 from ..config import IndexConfig
-from ..fileio import write_atomic
-from .manifests.base import file_stamp
+from ..fileio import Stamp, stamp, write_atomic
 
 CACHE_FORMAT = 1
+
+T = TypeVar("T")
 
 
 def cached(
@@ -34,8 +36,8 @@ def cached(
     root: Path,
     files: list[str],
     config: IndexConfig,
-    compute: Callable[[dict[str, tuple | None]], Any],
-) -> Any:
+    compute: Callable[[dict[str, Stamp | None]], T],
+) -> T:
     """``compute(seen)``'s value for this listing and config, from ``path`` when still valid.
 
     ``compute`` must record every file it reads in ``seen`` (path -> stamp before the read).
@@ -43,14 +45,14 @@ def cached(
     key = (CACHE_FORMAT, str(root), config, _code_stamp())
     try:
         with open(path, "rb") as f:
-            old_key, old_files, seen, value = pickle.load(f)
+            old_key, old_files, old_seen, old_value = pickle.load(f)
         if old_key == key and old_files == files and all(
-            file_stamp(root / rel) == stamp for rel, stamp in seen.items()
+            stamp(root / rel) == old for rel, old in old_seen.items()
         ):
-            return value
+            return cast(T, old_value)  # written below by this function, for this key
     except Exception:  # missing, truncated, from another symidx: just recompute
         pass
-    seen = {}
+    seen: dict[str, Stamp | None] = {}
     value = compute(seen)
     try:
         write_atomic(path, pickle.dumps((key, files, seen, value), protocol=pickle.HIGHEST_PROTOCOL))
@@ -60,6 +62,6 @@ def cached(
 
 
 @lru_cache(maxsize=1)
-def _code_stamp() -> tuple:
+def _code_stamp() -> tuple[tuple[str, Stamp | None], ...]:
     package = Path(__file__).resolve().parent.parent
-    return tuple(sorted((str(p.relative_to(package)), file_stamp(p)) for p in package.rglob("*.py")))
+    return tuple(sorted((str(p.relative_to(package)), stamp(p)) for p in package.rglob("*.py")))

@@ -1,41 +1,56 @@
-"""Manifests -> Package records, and which files each package owns."""
+"""Manifests (and custom rules) -> Package records, and which files each package owns."""
 from __future__ import annotations
 
+import dataclasses
+import fnmatch
 import posixpath
+import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from ..config import CustomRule, IndexConfig
+from ..config import IndexConfig
+from ..errors import ManifestError
+from ..fileio import Stamp
 from ..model import Package
 from . import manifests
-from .manifests.base import ManifestContext, ManifestError
+from .classify import in_test_dir
+from .manifests.base import ManifestContext
+from .rules import rule_packages
 
 
 def find_packages(
-    root: Path, files: list[str], config: IndexConfig, seen: dict[str, tuple | None] | None = None,
+    root: Path, files: list[str], config: IndexConfig, seen: dict[str, Stamp | None] | None = None,
 ) -> list[Package]:
     """One Package per directory that a manifest (or a custom rule) makes a package.
 
-    ``seen`` receives every file a manifest reader read, with its stat before the read."""
+    A directory inside a test directory (the "dir/" test patterns: tests/,
+    testdata/, ...) holds fixtures, not packages, unless the config says
+    ``packages_in_test_dirs``. ``seen`` receives every file a manifest reader
+    read, with its stat before the read."""
     seen = {} if seen is None else seen
     names_by_dir: dict[str, set[str]] = defaultdict(set)
     for f in files:
         d, _, name = f.rpartition("/")
         names_by_dir[d or "."].add(name)
+    in_tests = (lambda d: False) if config.packages_in_test_dirs else in_test_dir(config.test_patterns)
+    dirs = {d: frozenset(names) for d, names in names_by_dir.items() if not in_tests(d)}
     all_dirs = frozenset(_with_parents(names_by_dir))
-    all_files = frozenset(files)
+    disabled = _disabled(config.disabled_manifests)
+    manifest_files = frozenset(f for f in files if not disabled(f.rpartition("/")[2])) if disabled else frozenset(files)
     kinds = [k for k in manifests.KINDS if config.manifests is None or k.KIND in config.manifests]
+    by_rule = rule_packages(dirs, config.custom)
     cache: dict[tuple[str, str], Any] = {}
     found: list[Package] = []
-    for d in sorted(names_by_dir):
-        names = frozenset(names_by_dir[d])
+    for d in sorted(dirs):
+        names = frozenset(n for n in dirs[d] if not disabled(n)) if disabled else dirs[d]
         package = None
         for kind in kinds:
             claimed = kind.manifests_in(names)
             if not claimed:
                 continue
-            ctx = ManifestContext(root, d, claimed, all_dirs, all_files, cache, seen=seen)
+            ctx = ManifestContext(root, d, claimed, all_dirs, manifest_files, cache, seen=seen)
             try:
                 package = kind.parse(ctx)
             except ManifestError as exc:
@@ -44,11 +59,18 @@ def find_packages(
                 package = _unreadable(ctx, kind.KIND, f"{ctx.rel(claimed[0])}: {type(exc).__name__}: {exc}")
             if package is not None:
                 break
-        if package is None:
-            package = _custom_package(d, names, config.custom)
+        package = package if package is not None else by_rule.get(d)
         if package is not None:
             found.append(package)
     return found
+
+
+def _disabled(globs: tuple[str, ...]) -> Callable[[str], bool] | None:
+    """Whether a file name is one of the disabled manifests (None: none is)."""
+    if not globs:
+        return None
+    match = re.compile("|".join(fnmatch.translate(g) for g in globs)).match
+    return lambda name: match(name) is not None
 
 
 def _unreadable(ctx: ManifestContext, kind: str, message: str) -> Package:
@@ -59,17 +81,34 @@ def _unreadable(ctx: ManifestContext, kind: str, message: str) -> Package:
     return ctx.package(name=name, kind=kind, match_key="")
 
 
-def _custom_package(d: str, names: frozenset[str], rules: Iterable[CustomRule]) -> Package | None:
-    for rule in rules:
-        inside = rule.under == "." or d == rule.under or d.startswith(rule.under + "/")
-        if inside and rule.marker in names:
-            marker = rule.marker if d == "." else f"{d}/{rule.marker}"
-            return Package(
-                path=d, name=d if d != "." else "root", kind=rule.kind, manifests=[marker],
-                match_key=f"{rule.kind}:{d}", languages=rule.languages,
-                metadata={"rule": {"marker": rule.marker, "under": rule.under}},
-            )
-    return None
+def apply_overrides(packages: list[Package], config: IndexConfig) -> tuple[list[Package], list[tuple[str, str]]]:
+    """``packages`` with the config's ``[[packages]]`` overrides applied (new
+    records, the given ones are left alone), and a (directory, message) warning
+    for each override that selects no package."""
+    if not config.packages:
+        return packages, []
+    source = config.source or "config"
+    out = list(packages)
+    warnings: list[tuple[str, str]] = []
+    for i, override in enumerate(config.packages):
+        where = f"{source}: packages[{i}]"
+        hits = [j for j, p in enumerate(out)
+                if (p.path == override.path if override.path is not None else p.name == override.name)]
+        if not hits:
+            selector = f"path {override.path!r}" if override.path is not None else f"name {override.name!r}"
+            warnings.append((".", f"{where}: no package has {selector}; the override is unused"))
+        for j in hits:
+            changes: dict[str, Any] = {}
+            if override.description is not None:
+                changes["description"] = override.description
+            if override.path is not None and override.name is not None:
+                if "rule" in out[j].metadata:  # named after its path only: the override names it
+                    changes["name"] = override.name
+                else:
+                    changes["warnings"] = [*out[j].warnings, f"{where}: name ignored, the {out[j].kind} "
+                                                             f"manifest names this package {out[j].name!r}"]
+            out[j] = dataclasses.replace(out[j], **changes)
+    return out, warnings
 
 
 def _with_parents(dirs: Iterable[str]) -> set[str]:
@@ -81,18 +120,35 @@ def _with_parents(dirs: Iterable[str]) -> set[str]:
     return out
 
 
-def assign_files(package_paths: Iterable[str], files: list[str]) -> tuple[dict[str, list[str]], list[str]]:
-    """Each file goes to the nearest enclosing package directory (nested packages win)."""
+def owner_lookup(package_paths: Iterable[str]) -> Callable[[str], str | None]:
+    """directory -> the nearest enclosing package directory (None: no package);
+    memoised, since many files share a directory."""
     owners = set(package_paths)
-    owned: dict[str, list[str]] = {p: [] for p in owners}
-    unowned: list[str] = []
-    owner_of: dict[str, str | None] = {}  # directory -> owning package (many files share a directory)
+    owner_of: dict[str, str | None] = {}
 
     def owner(d: str) -> str | None:
-        if d not in owner_of:
-            owner_of[d] = d if d in owners else None if d == "." else owner(posixpath.dirname(d) or ".")
-        return owner_of[d]
+        # A loop, not recursion: a tree may nest deeper than Python's recursion limit.
+        below: list[str] = []
+        while d not in owner_of:
+            if d in owners or d == ".":
+                owner_of[d] = d if d in owners else None
+                break
+            below.append(d)
+            d = posixpath.dirname(d) or "."
+        found = owner_of[d]
+        for b in below:
+            owner_of[b] = found
+        return found
 
+    return owner
+
+
+def assign_files(package_paths: Iterable[str], files: list[str]) -> tuple[dict[str, list[str]], list[str]]:
+    """Each file goes to the nearest enclosing package directory (nested packages win)."""
+    paths = list(package_paths)
+    owned: dict[str, list[str]] = {p: [] for p in paths}
+    unowned: list[str] = []
+    owner = owner_lookup(paths)
     for f in files:
         found = owner(f.rpartition("/")[0] or ".")
         (owned[found] if found is not None else unowned).append(f)

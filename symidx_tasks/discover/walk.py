@@ -6,6 +6,11 @@ scandir walk that applies every .gitignore it meets with pathspec. Both return
 the same sorted, root-relative posix paths, never follow a symlink (so a link
 loop or a link out of the tree cannot be walked into) and prune excluded and
 hidden directories.
+
+No input stops the listing: what cannot be listed or understood (an
+unreadable directory, a .gitignore line git would skip) is left out with a
+warning. Names that are not UTF-8 are decoded with surrogateescape; the
+result file stores them escaped.
 """
 from __future__ import annotations
 
@@ -13,8 +18,9 @@ import os
 import re
 import stat
 import subprocess
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import pathspec
 
@@ -24,23 +30,42 @@ DEFAULT_EXCLUDED_DIRS: frozenset[str] = frozenset(
         "build", "venv", "__pycache__",
     }
 )
+_GIT_WARNING = re.compile(r"warning: could not open directory '(?P<dir>.*?)/?': (?P<reason>.*)")
+
+
+@dataclass
+class Listing:
+    files: list[str]
+    # (directory the problem is in, message naming the path): discovery hands
+    # each to the unit owning that directory.
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
 def list_files(root: str | os.PathLike[str], excluded_dirs: Iterable[str] = DEFAULT_EXCLUDED_DIRS) -> list[str]:
+    """``list_tree(...).files``."""
+    return list_tree(root, excluded_dirs).files
+
+
+def list_tree(root: str | os.PathLike[str], excluded_dirs: Iterable[str] = DEFAULT_EXCLUDED_DIRS) -> Listing:
+    """Every file of the tree under ``root`` that is not ignored, and what could not be listed."""
     root = Path(root)
     excluded = frozenset(excluded_dirs)
-    listed = _git_files(root)
-    if listed is None:
-        return sorted(_walk_files(root, excluded))
-    keep: dict[str, bool] = {}  # per directory: files share them, 60k files ~ 10k dirs
-    out = []
-    for path in listed:
-        d = path.rpartition("/")[0]
-        if d not in keep:
-            keep[d] = not any(is_excluded_dir(part, excluded) for part in d.split("/")) if d else True
-        if keep[d]:
-            out.append(path)
-    return sorted(out)
+    listing = _git_files(root)
+    if listing is None:
+        listing = Listing([], [])
+        listing.files = list(_walk_files(root, excluded, listing.warnings))
+    else:
+        keep: dict[str, bool] = {}  # per directory: many files share one
+        kept = []
+        for path in listing.files:
+            d = path.rpartition("/")[0]
+            if d not in keep:
+                keep[d] = not any(is_excluded_dir(part, excluded) for part in d.split("/")) if d else True
+            if keep[d]:
+                kept.append(path)
+        listing.files = kept
+    listing.files.sort()
+    return listing
 
 
 def is_excluded_dir(name: str, excluded: frozenset[str]) -> bool:
@@ -48,7 +73,7 @@ def is_excluded_dir(name: str, excluded: frozenset[str]) -> bool:
     return name in excluded or name.startswith(".")
 
 
-def _git_files(root: Path) -> list[str] | None:
+def _git_files(root: Path) -> Listing | None:
     """Regular files git sees under root (tracked + untracked-not-ignored), or None.
 
     The three listings run concurrently: two of them stat or walk the whole
@@ -61,17 +86,22 @@ def _git_files(root: Path) -> list[str] | None:
     try:
         procs = {
             name: subprocess.Popen(["git", "-c", "core.quotepath=off", "ls-files", "-z", *args],
-                                   cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                   cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             for name, args in commands.items()
         }
     except OSError:
         return None
     out = {}
+    warnings: list[tuple[str, str]] = []
     for name, proc in procs.items():
-        data, _ = proc.communicate()
+        data, err = proc.communicate()
         if proc.returncode != 0:
             return None
         out[name] = [p for p in data.decode("utf-8", "surrogateescape").split("\0") if p]
+        for line in err.decode("utf-8", "backslashreplace").splitlines():
+            if m := _GIT_WARNING.match(line):  # git lists the rest and says so on stderr
+                warnings.append((m["dir"] or ".", f"{m['dir']}: cannot list directory ({m['reason']}); "
+                                                  "its files are not indexed"))
     files: set[str] = set()
     for line in out["staged"]:
         meta, _, path = line.partition("\t")
@@ -85,10 +115,10 @@ def _git_files(root: Path) -> list[str] | None:
                 files.add(path)
         except OSError:
             pass
-    return list(files)
+    return Listing(list(files), warnings)
 
 
-def _walk_files(root: Path, excluded: frozenset[str]) -> Iterable[str]:
+def _walk_files(root: Path, excluded: frozenset[str], warnings: list[tuple[str, str]]) -> Iterator[str]:
     # scandir's d_type answers "file, directory or link?" without a stat call
     # per file; a stack of (directory, the .gitignore matchers in force there).
     stack: list[tuple[str, tuple[_Ignore, ...]]] = [("", ())]
@@ -97,10 +127,15 @@ def _walk_files(root: Path, excluded: frozenset[str]) -> Iterable[str]:
         try:
             with os.scandir(root / rel_dir if rel_dir else root) as it:
                 entries = list(it)
-        except OSError:
-            continue  # vanished or unreadable directory: nothing to list
-        if any(e.name == ".gitignore" for e in entries):
-            ignore = _Ignore.read(root, rel_dir)
+        except FileNotFoundError:
+            continue  # vanished while we walked: nothing to list
+        except OSError as exc:
+            shown = rel_dir or "."
+            warnings.append((shown, f"{shown}: cannot list directory ({exc.strerror}); its files are not indexed"))
+            continue
+        # git reads a .gitignore only when it is a regular file (not a link, not a directory)
+        if any(e.name == ".gitignore" and e.is_file(follow_symlinks=False) for e in entries):
+            ignore = _Ignore.read(root, rel_dir, warnings)
             if ignore is not None:
                 ignores = (*ignores, ignore)
         prefix = rel_dir + "/" if rel_dir else ""
@@ -116,31 +151,56 @@ def _walk_files(root: Path, excluded: frozenset[str]) -> Iterable[str]:
                 continue
 
 
-def _ignored(ignores: tuple["_Ignore", ...], rel: str, is_dir: bool) -> bool:
+def _ignored(ignores: tuple[_Ignore, ...], rel: str, is_dir: bool) -> bool:
     return any(i.match(rel, is_dir) for i in ignores)
 
 
 class _Ignore:
     """One .gitignore, matching paths relative to its own directory."""
 
-    def __init__(self, base: str, spec: pathspec.PathSpec) -> None:
+    def __init__(self, base: str, spec: pathspec.PathSpec[pathspec.Pattern]) -> None:
         self.base = base
         self.spec = spec
         # Without negations a .gitignore is one alternation: one regex call per
         # path instead of one per pattern (pathspec's loop dominated the walk).
         patterns = [p for p in spec.patterns if p.include is not None]
-        self.combined = None
-        if patterns and all(p.include and getattr(p, "regex", None) is not None for p in patterns):
+        regexes: list[re.Pattern[str] | None] = [getattr(p, "regex", None) for p in patterns]
+        self.combined: Callable[[str], re.Match[str] | None] | None = None
+        if patterns and all(p.include for p in patterns) and all(r is not None for r in regexes):
             self.combined = re.compile("|".join(
-                f"(?:{re.sub(r'[(][?]P<[^>]+>', '(?:', p.regex.pattern)})" for p in patterns)).match
+                f"(?:{re.sub(r'[(][?]P<[^>]+>', '(?:', r.pattern)})" for r in regexes if r is not None)).match
 
     @classmethod
-    def read(cls, root: Path, rel_dir: str) -> "_Ignore | None":
+    def read(cls, root: Path, rel_dir: str, warnings: list[tuple[str, str]]) -> _Ignore | None:
+        """The .gitignore of ``rel_dir``, as git reads it: a line git would
+        skip is skipped, with a warning; None when it ignores nothing."""
+        rel = f"{rel_dir}/.gitignore" if rel_dir else ".gitignore"
+        where = rel_dir or "."
         try:
-            text = (root / rel_dir / ".gitignore").read_text("utf-8", "replace")
-        except OSError:
+            data = (root / rel).read_bytes()
+        except OSError as exc:
+            warnings.append((where, f"{rel}: cannot read ({exc.strerror}); its patterns are not applied"))
             return None
-        spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            # Names are decoded with surrogateescape too, so such patterns still match them.
+            text = data.decode("utf-8", "surrogateescape")
+            warnings.append((where, f"{rel}: not UTF-8 (invalid byte at offset {exc.start}); read as bytes"))
+        lines = text.splitlines()
+        try:
+            spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        except ValueError:
+            kept = []
+            for number, line in enumerate(lines, 1):
+                try:
+                    pathspec.GitIgnoreSpec.from_lines([line])
+                except ValueError:
+                    shown = line.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                    warnings.append((where, f"{rel}: line {number}: invalid pattern {shown!r} skipped, as git does"))
+                else:
+                    kept.append(line)
+            spec = pathspec.GitIgnoreSpec.from_lines(kept)
         return cls(rel_dir, spec) if len(spec) else None
 
     def match(self, rel: str, is_dir: bool) -> bool:

@@ -108,17 +108,19 @@ def _types(node: Node, source: bytes) -> list[Symbol]:
         if not _is_exported(name):
             continue
         type_node = spec.child_by_field_name("type")
-        aliased = spec.type == "type_alias" or type_node is None
-        kind = "type" if aliased else _TYPE_KINDS.get(type_node.type, "type")
-        if kind == "type":
+        if spec.type == "type_alias" or type_node is None:
+            kind, type_node = "type", None
+        else:
+            kind = _TYPE_KINDS.get(type_node.type, "type")
+        if type_node is None or kind == "type":
             signature = "type " + one_line(text(spec, source))
         else:  # the members are symbols of their own: stop at the keyword
             signature = f"type {flat(source, spec.start_byte, type_node.start_byte)} {kind}"
         first, last = lines(spec)
         symbols.append(Symbol(name, kind, first, last, signature, parent=None, visibility=_PUBLIC))
-        if kind == "struct":
+        if type_node is not None and kind == "struct":
             symbols.extend(_struct_fields(type_node, source, name))
-        elif kind == "interface":
+        elif type_node is not None and kind == "interface":
             symbols.extend(_interface_methods(type_node, source, name))
     return symbols
 

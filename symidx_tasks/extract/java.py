@@ -175,7 +175,9 @@ def _parameters(params: Node | None, source: bytes) -> tuple[Param, ...]:
             out.append(Param(name, _type_text(param, source)))
         elif param.type == "spread_parameter":
             declarator = child_of_type(param, "variable_declarator")
-            type_node = next((c for c in param.named_children if c.type not in ("modifiers", "variable_declarator")), None)
+            type_node = next(
+                (c for c in param.named_children if c.type not in ("modifiers", "variable_declarator")), None
+            )
             if declarator is not None and type_node is not None:
                 out.append(Param(_name(declarator, source), written(type_node, source, _NOT_SIGNATURE) + "..."))
     return tuple(out)

@@ -6,18 +6,23 @@ function, then add one ``LanguageSpec`` line to ``LANGUAGES``.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
-from typing import Callable
+from typing import TYPE_CHECKING
 
 from ..model import Symbol
+
+if TYPE_CHECKING:  # the grammar package loads only where a file is parsed
+    from tree_sitter import Parser
+    from tree_sitter_language_pack import SupportedLanguage
 
 
 @dataclass(frozen=True)
 class LanguageSpec:
     name: str  # our own name, stored in files.language
-    grammar: str  # tree-sitter-language-pack name (several grammars lack Language.name)
+    grammar: SupportedLanguage  # tree-sitter-language-pack name (several grammars lack Language.name)
     extensions: tuple[str, ...]
     module: str  # symidx_tasks.extract.<module> holds extract()
 
@@ -50,10 +55,6 @@ def language_for(path: str) -> LanguageSpec | None:
     return _BY_EXTENSION.get(path[dot:].lower())
 
 
-def spec(name: str) -> LanguageSpec:
-    return _BY_NAME[name]
-
-
 def known_languages() -> tuple[str, ...]:
     return tuple(s.name for s in LANGUAGES)
 
@@ -61,7 +62,7 @@ def known_languages() -> tuple[str, ...]:
 # Per-process caches: grammars load lazily in the worker that needs them, never
 # at dodo import, and each worker keeps one parser per language.
 @cache
-def parser_for(language: str):
+def parser_for(language: str) -> Parser:
     from tree_sitter_language_pack import get_parser
 
     return get_parser(_BY_NAME[language].grammar)
@@ -70,4 +71,5 @@ def parser_for(language: str):
 @cache
 def extractor_for(language: str) -> Callable[..., list[Symbol]]:
     module: ModuleType = importlib.import_module(f"{__package__}.{_BY_NAME[language].module}")
-    return module.extract
+    extract: Callable[..., list[Symbol]] = module.extract
+    return extract

@@ -132,7 +132,8 @@ def _sub(node: Node, source: bytes, package: str | None) -> Symbol | None:
 
 def _constants(node: Node, source: bytes, package: str | None) -> list[Symbol]:
     """``use constant PI => 3.14;``, ``use constant DEBUG;``, ``use constant { A => 1, B => 2 };``."""
-    argument = node.child_by_field_name("module").next_named_sibling
+    module = node.child_by_field_name("module")
+    argument = module.next_named_sibling if module is not None else None
     if argument is None:
         return []
     # (name, end of its value): a list value's parentheses are no node of their own

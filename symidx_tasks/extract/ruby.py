@@ -114,6 +114,8 @@ class _Body:
         """``def x`` or ``def self.x``; only ``private_class_method`` hides the latter."""
         on_self = node.type == "singleton_method"
         name_node = node.child_by_field_name("name")
+        if name_node is None:  # error recovery can leave a nameless definition
+            return
         name = text(name_node, self.source)
         params = node.child_by_field_name("parameters")
         end = (params or name_node).end_byte

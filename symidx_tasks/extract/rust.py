@@ -50,8 +50,8 @@ def extract(root: Node, source: bytes) -> list[Symbol]:
             elif kind == "foreign_mod_item":
                 _push_body(containers, node, module)
             elif kind == "macro_definition":
-                if _is_macro_export(node, source):
-                    symbols.append(_macro(node, source, module))
+                if _is_macro_export(node, source) and (macro := _macro(node, source, module)) is not None:
+                    symbols.append(macro)
             elif kind in _ITEM_KINDS:
                 visibility = _visibility(node, source)
                 if visibility is None:
@@ -207,9 +207,11 @@ def _is_macro_export(node: Node, source: bytes) -> bool:
     return False
 
 
-def _macro(node: Node, source: bytes, parent: str | None) -> Symbol:
+def _macro(node: Node, source: bytes, parent: str | None) -> Symbol | None:
     """A ``#[macro_export]`` macro: exported from the crate root, so recorded as "pub"."""
     name = node.child_by_field_name("name")
+    if name is None:  # error recovery can leave a nameless definition
+        return None
     first, last = lines(node)
     signature = flat(source, node.start_byte, name.end_byte)
     return Symbol(text(name, source), "macro", first, last, signature, parent=parent, visibility="pub")

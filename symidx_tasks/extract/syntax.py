@@ -6,7 +6,8 @@ fraction of the parse time (see shared/MEASURED.md).
 """
 from __future__ import annotations
 
-from typing import Any, Collection, Iterable, Iterator, TypeVar
+from collections.abc import Collection, Iterable, Iterator
+from typing import Any, TypeVar
 
 from tree_sitter import Node
 
@@ -47,7 +48,8 @@ def one_line(s: str) -> str:
     # "( a" / "a )" artefacts of joining lines are noise in a signature. They are
     # rare: test for them (", )" contains " )") before running six replaces.
     if "( " in s or " )" in s or "[ " in s or " ]" in s or ",)" in s:
-        s = s.replace("( ", "(").replace(" )", ")").replace("[ ", "[").replace(" ]", "]").replace(", )", ")").replace(",)", ")")
+        s = s.replace("( ", "(").replace(" )", ")").replace("[ ", "[").replace(" ]", "]")
+        s = s.replace(", )", ")").replace(",)", ")")
     return s
 
 
@@ -76,7 +78,9 @@ def header(node: Node, source: bytes, body: Node | None) -> str:
     return flat(source, node.start_byte, end, trim=_HEADER_TRIM)
 
 
-def written(node: Node, source: bytes, dropped: frozenset[str], end: int | None = None, start: int | None = None) -> str:
+def written(
+    node: Node, source: bytes, dropped: frozenset[str], end: int | None = None, start: int | None = None
+) -> str:
     """``node``'s text (from byte ``start`` up to byte ``end``) on one line, without the named subtrees
     whose type is in ``dropped``, at any depth.
 
@@ -201,10 +205,6 @@ def members(body: Node, flatten: Collection[str] = (), *, tokens: bool = False) 
             pending.extend(reversed(node.children if tokens else node.named_children))
         else:
             yield node
-
-
-def named_children(node: Node) -> Iterator[Node]:
-    return (c for c in node.children if c.is_named)
 
 
 def child_of_type(node: Node, *types: str) -> Node | None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from symidx_tasks.config import IndexConfig
 import symidx_tasks.discover as discover_module
+from symidx_tasks.config import IndexConfig
 from symidx_tasks.discover import discover
 
 WORKSPACE = {
@@ -45,7 +45,10 @@ def cache(tmp_path: Path) -> Path:
     return tmp_path / "state" / ".discovery.pickle"
 
 
-def check(root: Path, cache: Path, config: IndexConfig = IndexConfig()) -> None:
+DEFAULT = IndexConfig()
+
+
+def check(root: Path, cache: Path, config: IndexConfig = DEFAULT) -> None:
     assert discover(root, config, cache=cache) == discover(root, config)
 
 

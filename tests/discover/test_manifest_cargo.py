@@ -7,7 +7,6 @@ from symidx_tasks.model import Dependency, Package
 
 from .manifest_helpers import discover
 
-
 WORKSPACE = {
     "Cargo.toml": """
         [workspace]

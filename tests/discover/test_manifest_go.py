@@ -10,7 +10,6 @@ from symidx_tasks.model import Dependency, Package
 
 from .manifest_helpers import discover, packages_in
 
-
 REPO = {
     "go.work": """
         go 1.22

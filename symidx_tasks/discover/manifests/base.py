@@ -20,12 +20,18 @@ import fnmatch
 import json
 import posixpath
 import tomllib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from ...errors import ManifestError
+from ...fileio import Stamp, stamp
 from ...model import Dependency, Package
+
+# Real manifests are kilobytes; a file this large is generated data, and
+# scanning it (the Gradle and Perl readers are regex scanners) could stall discovery.
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 
 
 @dataclass
@@ -41,7 +47,7 @@ class ManifestContext:
     read: list[str] = field(default_factory=list)
     # Every file any context of the run read (present or not) with its stat
     # from just before the read: what a cached discovery re-checks (discover/cache.py).
-    seen: dict[str, tuple | None] = field(default_factory=dict)
+    seen: dict[str, Stamp | None] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -54,10 +60,15 @@ class ManifestContext:
         return name if self.dir == "." else f"{self.dir}/{name}"
 
     def read_text(self, rel_path: str) -> str:
+        """The file's text; ManifestError when it cannot be read, is not UTF-8
+        or is larger than any manifest (``MAX_MANIFEST_BYTES``)."""
         if rel_path not in self.read:
             self.read.append(rel_path)
-        if rel_path not in self.seen:
-            self.seen[rel_path] = file_stamp(self.root / rel_path)
+        current = stamp(self.root / rel_path)
+        self.seen.setdefault(rel_path, current)
+        if current is not None and current[0] > MAX_MANIFEST_BYTES:
+            raise ManifestError(f"{rel_path}: {current[0]} bytes, larger than any manifest symidx reads "
+                                f"({MAX_MANIFEST_BYTES} bytes); not read")
         try:
             return (self.root / rel_path).read_text("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -113,36 +124,12 @@ class ManifestContext:
         return Package(path=self.dir, manifests=list(self.read), warnings=list(self.warnings), **fields)
 
 
-def file_stamp(path: Path) -> tuple | None:
-    """What tells a changed file: size, mtime and inode (None: no such file)."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
-
-
 def expect(value: Any, typ: type | tuple[type, ...], where: str) -> Any:
     """Type-check a manifest field, with a message that names the field."""
     if value is not None and not isinstance(value, typ):
         names = typ.__name__ if isinstance(typ, type) else " or ".join(t.__name__ for t in typ)
         raise ManifestError(f"{where}: expected {names}, got {type(value).__name__}")
     return value
-
-
-def deps_from_mapping(
-    mapping: Any, dep_kind: str, family: str, where: str,
-    normalize: Callable[[str], str] = lambda n: n,
-) -> list[Dependency]:
-    """The common `{name: version}` dependency table (npm, poetry, cargo simple form)."""
-    if mapping is None:
-        return []
-    expect(mapping, dict, where)
-    out = []
-    for name, req in mapping.items():
-        version = req if isinstance(req, str) else None
-        out.append(Dependency(name, dep_kind, version, f"{family}:{normalize(name)}"))
-    return out
 
 
 def glob_match(path: str, pattern: str) -> bool:

@@ -30,10 +30,12 @@
 from __future__ import annotations
 
 import posixpath
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
+from ...errors import ManifestError
 from ...model import Dependency, Package
-from .base import ManifestContext, ManifestError, expect, glob_match, join_dir, manifest_package, sorted_deps
+from .base import ManifestContext, expect, glob_match, join_dir, manifest_package, sorted_deps
 
 KIND = "cargo"
 FAMILY = "cargo"
@@ -60,13 +62,14 @@ class _Root:
     """The workspace a package belongs to (or sits in), as found on disk;
     ``explicit``: the package named it (its own [workspace] or package.workspace)."""
 
-    def __init__(self, dir: str, rel: str, data: dict, explicit: bool) -> None:
+    def __init__(self, dir: str, rel: str, data: dict[str, Any], explicit: bool) -> None:
         self.dir, self.rel, self.data, self.explicit = dir, rel, data, explicit
         ws = data.get("workspace")
-        self.table: dict = ws if isinstance(ws, dict) else {}
+        self.table: dict[str, Any] = ws if isinstance(ws, dict) else {}
 
-    def section(self, key: str) -> dict | None:
-        return expect(self.table.get(key), dict, f"{self.rel}: workspace.{key}")
+    def section(self, key: str) -> dict[str, Any] | None:
+        table: dict[str, Any] | None = expect(self.table.get(key), dict, f"{self.rel}: workspace.{key}")
+        return table
 
 
 def parse(ctx: ManifestContext) -> Package | None:
@@ -121,7 +124,7 @@ def parse(ctx: ManifestContext) -> Package | None:
     )
 
 
-def _dep_tables(data: dict, where: str) -> Iterator[tuple[dict, str, str | None, str]]:
+def _dep_tables(data: dict[str, Any], where: str) -> Iterator[tuple[dict[str, Any], str, str | None, str]]:
     """(table, kind, target cfg, location for messages) for every dependency table."""
     for key, kind in _DEP_TABLES:
         table = expect(data.get(key), dict, f"{where}: {key}")
@@ -151,7 +154,7 @@ def _dependency(
         meta["workspace"] = "true"
         shared = root.section("dependencies") if root else None
         inherited = shared.get(name) if shared else None
-        if inherited is None:
+        if root is None or inherited is None:
             source_name = f"{root.rel} has no workspace.dependencies.{name}" if root else "no workspace root was found"
             ctx.warn(f"{spot}: workspace = true, but {source_name}")
             source = {}
@@ -179,7 +182,7 @@ def _dependency(
     return Dependency(name, kind, version, f"{FAMILY}:{normalize(real or name)}", tuple(sorted(meta.items())))
 
 
-def _find_root(ctx: ManifestContext, data: dict, package: dict, where: str) -> _Root | None:
+def _find_root(ctx: ManifestContext, data: dict[str, Any], package: dict[str, Any], where: str) -> _Root | None:
     if "workspace" in data:
         expect(data["workspace"], dict, f"{where}: workspace")
         return _Root(ctx.dir, where, data, explicit=True)
@@ -229,7 +232,7 @@ def _strings(value: Any) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
-def _excluded(ws: dict, sub: str) -> bool:
+def _excluded(ws: dict[str, Any], sub: str) -> bool:
     # cargo: `exclude` entries are path prefixes, overridden by a `members` entry
     # that is itself a prefix of the path (taken literally, not as a glob).
     members = _strings(ws.get("members"))

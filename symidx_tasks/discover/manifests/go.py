@@ -22,8 +22,9 @@ import json
 import posixpath
 import re
 
+from ...errors import ManifestError
 from ...model import Dependency, Package
-from .base import ManifestContext, ManifestError, join_dir, manifest_package, sorted_deps
+from .base import ManifestContext, join_dir, manifest_package, sorted_deps
 
 KIND = "go"
 FAMILY = "go"
@@ -81,9 +82,9 @@ def parse(ctx: ManifestContext) -> Package | None:
         meta = []
         if comment == "indirect" or comment.startswith("indirect;"):
             meta.append(("indirect", "true"))
-        target = replaces.get((path, version), replaces.get((path, None)))
-        if target is not None:
-            meta.append(("replace", target))
+        replaced = replaces.get((path, version), replaces.get((path, None)))
+        if replaced is not None:
+            meta.append(("replace", replaced))
         deps.append(Dependency(path, "runtime", version, f"{FAMILY}:{path}", tuple(sorted(meta))))
     workspace = _workspace(ctx)
     if workspace is not None:
@@ -141,7 +142,8 @@ def _tokens(line: str, number: int) -> tuple[list[str], str]:
 def _unquote(body: str) -> str:
     # Go's escapes that can occur in module paths are a subset of JSON's.
     try:
-        return json.loads(f'"{body}"')
+        value: str = json.loads(f'"{body}"')
+        return value
     except ValueError:
         return body
 

@@ -62,21 +62,18 @@ Dependencies (inside every `dependencies { }` block of the script, also those in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
+from ...errors import ManifestError
 from ...model import Dependency, Package
-from .base import ManifestContext, ManifestError, join_dir, manifest_package, unique_deps
+from .base import ManifestContext, manifest_package, unique_deps
+from .gradle_script import call_args, matching, split_top_level, strings, strip_comments, top_level
+from .gradle_settings import BUILD_FILES, SETTINGS_FILES, Build, Settings, locate
 
 KIND = "gradle"
 FAMILY = "gradle"
-
-_BUILD_FILES = ("build.gradle", "build.gradle.kts")
-_SETTINGS_FILES = ("settings.gradle", "settings.gradle.kts")
-
-_STRING = r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-_STRING_RE = re.compile(_STRING)
-_STRING_OR_COMMENT = re.compile(rf"(?P<s>{_STRING})|(?P<c>//[^\n]*|/\*[\s\S]*?\*/)")
 
 _BASE_CONFIGURATIONS = {
     "implementation": "runtime",
@@ -101,43 +98,22 @@ _NOT_PACKAGES = ("files", "fileTree", "gradleApi", "gradleTestKit", "localGroovy
 _CONF_CALL = re.compile(r"(?<![\w.$])([a-z]\w*)(?=[ \t]*[(\s'\"])")
 _DEPENDENCIES_BLOCK = re.compile(r"(?<![\w.$])dependencies\s*\{")
 _CONSTRAINTS_BLOCK = re.compile(r"(?<![\w.$])constraints\s*\{")
-_INCLUDE = re.compile(r"(?<![\w.$])(include|includeFlat|includeBuild)\b")
-_PROJECT_DIR = re.compile(
-    r"project\(\s*(['\"])(?P<path>[^'\"]+)\1\s*\)\s*\.projectDir\s*=\s*"
-    r"(?:file|(?:new\s+)?File)\(\s*(?:(?:rootDir|settingsDir|rootProject\.projectDir)\s*,\s*)?"
-    r"(['\"])(?P<dir>[^'\"]+)\3"
-)
-_ROOT_NAME = re.compile(r"rootProject\.name\s*=\s*(['\"])([^'\"$]+)\1")
 _LITERAL_PROPERTY = re.compile(r"(?m)^[ \t]*(?:project\.)?(group|version|description)\s*=\s*(['\"])([^'\"$\n]*)\2")
 _NAMED_ARG = re.compile(r"(\w+)\s*[:=]\s*(['\"])([^'\"]*)\2")
 
 
-@dataclass(frozen=True)
-class _Settings:
-    root_name: str | None
-    # gradle path -> directory relative to the settings directory (normalised)
-    projects: dict[str, str] = field(default_factory=dict)
-    included_builds: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class _Build:
-    root: str  # the build's root directory
-    path: str  # this project's gradle path
-    settings: _Settings | None
-
 
 def manifests_in(names: frozenset[str]) -> list[str]:
-    return [n for n in (*_BUILD_FILES, *_SETTINGS_FILES) if n in names]
+    return [n for n in (*BUILD_FILES, *SETTINGS_FILES) if n in names]
 
 
 def parse(ctx: ManifestContext) -> Package | None:
     names = set(ctx.manifests)
-    build_file = next((n for n in _BUILD_FILES if n in names), None)
-    if build_file and all(n in names for n in _BUILD_FILES):
+    build_file = next((n for n in BUILD_FILES if n in names), None)
+    if build_file and all(n in names for n in BUILD_FILES):
         ctx.warn(f"{ctx.rel('build.gradle.kts')}: ignored, Gradle uses build.gradle when both exist")
-    code = _strip_comments(ctx.read_text(ctx.rel(build_file))) if build_file else ""
-    build = _locate(ctx, names)
+    code = strip_comments(ctx.read_text(ctx.rel(build_file))) if build_file else ""
+    build = locate(ctx, names)
     key_prefix = f"{FAMILY}:{'' if build.root == '.' else build.root}"
 
     if build.path == ":":
@@ -167,128 +143,9 @@ def parse(ctx: ManifestContext) -> Package | None:
 
 
 # -- which build and project ------------------------------------------------
-
-def _locate(ctx: ManifestContext, names: set[str]) -> _Build:
-    own = next((n for n in _SETTINGS_FILES if n in names), None)
-    if own is not None:
-        if all(n in names for n in _SETTINGS_FILES):
-            ctx.warn(f"{ctx.rel('settings.gradle.kts')}: ignored, Gradle uses settings.gradle when both exist")
-        return _Build(ctx.dir, ":", _read_settings(ctx, ctx.rel(own)))
-    for d in ctx.ancestors():
-        rel = next((p for n in _SETTINGS_FILES if (p := n if d == "." else f"{d}/{n}") in ctx.files), None)
-        if rel is None:
-            continue
-        sub = ctx.dir if d == "." else ctx.dir[len(d) + 1:]
-        if sub == "buildSrc":
-            break  # a build of its own, whatever the settings say
-        settings = _read_settings(ctx, rel)
-        if sub in settings.included_builds:
-            break  # a build of its own
-        for path, project_dir in sorted(settings.projects.items()):
-            if project_dir == sub:
-                return _Build(d, path, settings)
-        ctx.warn(f"{ctx.rel(next(n for n in _BUILD_FILES if n in names))}: not included by {rel}; "
-                 f"gradle path inferred from the directory")
-        return _Build(d, ":" + sub.replace("/", ":"), settings)
-    return _Build(ctx.dir, ":", None)
-
-
-def _read_settings(ctx: ManifestContext, rel: str) -> _Settings:
-    return ctx.parsed(rel, "gradle settings", _parse_settings)
-
-
-def _parse_settings(text: str) -> _Settings:
-    code = _strip_comments(text)
-    root_name = m.group(2) if (m := _ROOT_NAME.search(code)) else None
-    projects: dict[str, str] = {}
-    included_builds: set[str] = set()
-    for m in _INCLUDE.finditer(code):
-        args, _ = _call_args(code, m.end())
-        for value in _strings(args):
-            if m.group(1) == "includeBuild":
-                included_builds.add(join_dir(".", value))
-                continue
-            segments = [s for s in value.split(":") if s]
-            if not segments:
-                continue
-            if m.group(1) == "includeFlat":
-                projects[":" + segments[-1]] = "../" + segments[-1]
-                continue
-            for k in range(1, len(segments) + 1):
-                projects.setdefault(":" + ":".join(segments[:k]), "/".join(segments[:k]))
-    for m in _PROJECT_DIR.finditer(code):
-        path = m.group("path") if m.group("path").startswith(":") else ":" + m.group("path")
-        if not m.group("dir").startswith("/"):
-            projects[path] = join_dir(".", m.group("dir"))
-    return _Settings(root_name, projects, frozenset(included_builds))
-
-
-# -- script scanning ---------------------------------------------------------
-
-def _strip_comments(text: str) -> str:
-    # Strings are matched too, so "https://..." is not taken for a comment.
-    return _STRING_OR_COMMENT.sub(
-        lambda m: m.group("s") if m.group("s") is not None else "\n" * m.group("c").count("\n"), text
-    )
-
-
-def _matching(text: str, i: int) -> int:
-    """Index of the bracket closing text[i] (or len(text)), skipping strings."""
-    closers = {"(": ")", "{": "}", "[": "]"}
-    stack: list[str] = []
-    j = i
-    while j < len(text):
-        c = text[j]
-        if c in "'\"" and (m := _STRING_RE.match(text, j)):
-            j = m.end()
-            continue
-        if c in closers:
-            stack.append(closers[c])
-        elif c in ")}]" and stack and stack[-1] == c:
-            stack.pop()
-            if not stack:
-                return j
-        j += 1
-    return len(text)
-
-
-def _call_args(text: str, pos: int) -> tuple[str, int]:
-    """The argument text of a call starting at pos: `(...)`, or a Groovy
-    command call's rest of line (continued while a line ends with a comma)."""
-    j = pos
-    while j < len(text) and text[j] in " \t":
-        j += 1
-    if j < len(text) and text[j] == "(":
-        end = _matching(text, j)
-        return text[j + 1:end], end + 1
-    end = j
-    while True:
-        nl = text.find("\n", end)
-        if nl == -1:
-            return text[j:], len(text)
-        if not text[j:nl].rstrip().endswith(","):
-            return text[j:nl], nl
-        end = nl + 1
-
-
-def _strings(text: str) -> list[str]:
-    return [m.group(0)[1:-1] for m in _STRING_RE.finditer(text) if not m.group(0).startswith(("'''", '"""'))]
-
-
-def _top_level(code: str) -> str:
-    """The script with the inside of every {...} block blanked out."""
-    out, i = [], 0
-    while (j := code.find("{", i)) != -1:
-        out.append(code[i:j + 1])
-        i = _matching(code, j)
-        out.append("\n" * code.count("\n", j + 1, i))
-    out.append(code[i:])
-    return "".join(out)
-
-
 def _literal_properties(code: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    for m in _LITERAL_PROPERTY.finditer(_top_level(code)):
+    for m in _LITERAL_PROPERTY.finditer(top_level(code)):
         out.setdefault(m.group(1), m.group(3))
     return out
 
@@ -328,12 +185,12 @@ def configuration_kind(conf: str) -> str | None:
 @dataclass
 class _DepScan:
     ctx: ManifestContext
-    build: _Build
+    build: Build
     key_prefix: str
     catalog: dict[str, list[tuple[str, str | None]]] | None = None
 
 
-def _dependencies(ctx: ManifestContext, code: str, build: _Build, key_prefix: str) -> list[Dependency]:
+def _dependencies(ctx: ManifestContext, code: str, build: Build, key_prefix: str) -> list[Dependency]:
     scan = _DepScan(ctx, build, key_prefix)
     out: list[Dependency] = []
     for block in _dependency_blocks(code):
@@ -344,7 +201,7 @@ def _dependencies(ctx: ManifestContext, code: str, build: _Build, key_prefix: st
             if kind is None:
                 pos = m.end()
                 continue
-            args, pos = _call_args(block, m.end())
+            args, pos = call_args(block, m.end())
             out.extend(_notation(scan, args.strip(), kind, (("configuration", conf),)))
     return out
 
@@ -352,10 +209,10 @@ def _dependencies(ctx: ManifestContext, code: str, build: _Build, key_prefix: st
 def _dependency_blocks(code: str) -> Iterator[str]:
     for m in _DEPENDENCIES_BLOCK.finditer(code):
         start = m.end() - 1
-        block = code[start + 1:_matching(code, start)]
+        block = code[start + 1:matching(code, start)]
         # constraints { implementation("g:a:2") } pins versions, it adds no dependency.
         while c := _CONSTRAINTS_BLOCK.search(block):
-            block = block[:c.start()] + block[_matching(block, c.end() - 1) + 1:]
+            block = block[:c.start()] + block[matching(block, c.end() - 1) + 1:]
         yield block
 
 
@@ -363,26 +220,26 @@ def _notation(scan: _DepScan, arg: str, kind: str, meta: tuple[tuple[str, str], 
     named = {k: v for k, _, v in _NAMED_ARG.findall(arg)}
     if "name" in named and "group" in named and not re.match(r"\w+\s*\(", arg):
         return [_maven_dep(named["group"], named["name"], named.get("version") or None, kind, meta)]
-    pieces = _split_top_level(arg)
+    pieces = split_top_level(arg)
     if len(pieces) > 1:  # Groovy: implementation 'a:b:1', project(':x')
         return [d for piece in pieces for d in _notation(scan, piece, kind, meta)]
     call = re.match(r"(\w+)\s*\(", arg)
     fn = call.group(1) if call else None
-    inner = arg[call.end():_matching(arg, call.end() - 1)] if call else ""
+    inner = arg[call.end():matching(arg, call.end() - 1)] if call else ""
     if fn in ("platform", "enforcedPlatform", "testFixtures"):
         return _notation(scan, inner.strip(), kind, tuple(sorted((*meta, (fn, "true")))))
     if fn in _NOT_PACKAGES:
         return []
     if fn == "project":
         named = {k: v for k, _, v in _NAMED_ARG.findall(inner)}
-        values = _strings(inner)
+        values = strings(inner)
         target = named.get("path") or (values[0] if values else None)
         if target is None:
             return []
         path = _absolute_path(target, scan.build.path)
         return [Dependency(path, kind, None, scan.key_prefix + path, meta)]
     if fn == "kotlin":
-        values = _strings(inner)
+        values = strings(inner)
         if not values:
             return []
         dep_name = f"org.jetbrains.kotlin:kotlin-{values[0]}"
@@ -392,31 +249,12 @@ def _notation(scan: _DepScan, arg: str, kind: str, meta: tuple[tuple[str, str], 
         return [Dependency(path, kind, None, scan.key_prefix + path, meta)]
     if m := re.match(r"libs\.([\w.]+)", arg):
         return _catalog_deps(scan, m.group(1).removesuffix(".get"), kind, meta)
-    deps = [d for s in _strings(arg) if (d := _coordinate(s, kind, meta)) is not None]
+    deps = [d for s in strings(arg) if (d := _coordinate(s, kind, meta)) is not None]
     if deps or not arg:
         return deps
     if re.fullmatch(r"[A-Za-z_][\w.]*(?:\(\))?", arg):  # Deps.guava, a val, ...: kept as written
         return [Dependency(arg, kind, None, "", meta)]
     return []
-
-
-def _split_top_level(arg: str) -> list[str]:
-    """arg split at the commas outside brackets and strings."""
-    pieces, start, i = [], 0, 0
-    while i < len(arg):
-        c = arg[i]
-        if c in "'\"" and (m := _STRING_RE.match(arg, i)):
-            i = m.end()
-            continue
-        if c in "([{":
-            i = _matching(arg, i) + 1
-            continue
-        if c == ",":
-            pieces.append(arg[start:i].strip())
-            start = i + 1
-        i += 1
-    pieces.append(arg[start:].strip())
-    return [p for p in pieces if p]
 
 
 def _maven_dep(group: str, artifact: str, version: str | None, kind: str,
@@ -450,7 +288,7 @@ def _accessor(segment: str) -> str:
     return first + "".join(p[:1].upper() + p[1:] for p in rest)
 
 
-def _accessor_project(settings: _Settings | None, accessor: str) -> str:
+def _accessor_project(settings: Settings | None, accessor: str) -> str:
     if settings is not None:
         for path in sorted(settings.projects):
             if ".".join(_accessor(s) for s in path.split(":")[1:]) == accessor:
@@ -484,8 +322,7 @@ def _read_catalog(ctx: ManifestContext, build_root: str) -> dict[str, list[tuple
         return {}
     if not isinstance(data, dict):
         return {}
-    versions = data.get("versions") if isinstance(data.get("versions"), dict) else {}
-    libraries = data.get("libraries") if isinstance(data.get("libraries"), dict) else {}
+    versions, libraries = _table(data, "versions"), _table(data, "libraries")
     resolved: dict[str, tuple[str, str | None]] = {}
     for alias, spec in libraries.items():
         entry = _catalog_library(spec, versions)
@@ -493,15 +330,19 @@ def _read_catalog(ctx: ManifestContext, build_root: str) -> dict[str, list[tuple
             resolved[alias] = entry
     # Aliases' -, _ and . separators all become accessor dots: foo-bar -> libs.foo.bar.
     out = {".".join(re.split(r"[-_.]", alias)): [entry] for alias, entry in resolved.items()}
-    bundles = data.get("bundles") if isinstance(data.get("bundles"), dict) else {}
-    for bundle, aliases in bundles.items():
+    for bundle, aliases in _table(data, "bundles").items():
         if isinstance(aliases, list):
             members = [resolved[a] for a in aliases if isinstance(a, str) and a in resolved]
             out["bundles." + ".".join(re.split(r"[-_.]", bundle))] = members
     return out
 
 
-def _catalog_library(spec: Any, versions: dict) -> tuple[str, str | None] | None:
+def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _catalog_library(spec: Any, versions: dict[str, Any]) -> tuple[str, str | None] | None:
     if isinstance(spec, str):
         parts = spec.split(":")
         if len(parts) >= 2 and parts[0] and parts[1]:
@@ -528,6 +369,6 @@ def _catalog_version(version: Any) -> str | None:
         return version
     if isinstance(version, dict):  # rich version: { require, strictly, prefer }
         for key in ("require", "strictly", "prefer"):
-            if isinstance(version.get(key), str):
-                return version[key]
+            if isinstance(found := version.get(key), str):
+                return found
     return None

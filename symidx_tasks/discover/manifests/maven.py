@@ -48,11 +48,13 @@ from __future__ import annotations
 import posixpath
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any
 
+from ...errors import ManifestError
 from ...model import Dependency, Package
-from .base import ManifestContext, ManifestError, join_dir, manifest_package, unique_deps
+from .base import ManifestContext, join_dir, manifest_package, unique_deps
 
 KIND = "maven"
 FAMILY = "maven"
@@ -116,7 +118,7 @@ def parse(ctx: ManifestContext) -> Package | None:
     name = f"{resolve(group)}:{resolve(pom.artifact)}"
     raw_version = pom.version or (pom.parent.version if pom.parent else None)
     description = pom.description or pom.name
-    metadata: dict = {}
+    metadata: dict[str, Any] = {}
     if pom.packaging:
         metadata["packaging"] = pom.packaging
     if pom.modules:
@@ -168,7 +170,8 @@ def _dependencies(
 
 
 def _read_pom(ctx: ManifestContext, rel: str) -> _Pom:
-    return ctx.parsed(rel, "pom", _parse_pom)
+    pom: _Pom = ctx.parsed(rel, "pom", _parse_pom)
+    return pom
 
 
 def _parse_pom(text: str) -> _Pom:

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import posixpath
+from typing import Any
 
+from ...errors import ManifestError
 from ...model import Dependency, Package
-from .base import ManifestContext, ManifestError, expect, glob_match, manifest_package
+from .base import ManifestContext, expect, glob_match, manifest_package
 
 KIND = "npm"
 FAMILY = "npm"
@@ -37,7 +39,7 @@ def parse(ctx: ManifestContext) -> Package | None:
                 req = req[len("workspace:"):] or "*"
                 meta = (("protocol", "workspace"),)
             deps.append(Dependency(dep_name, kind, req if isinstance(req, str) else None, f"{FAMILY}:{dep_name}", meta))
-    metadata: dict = {}
+    metadata: dict[str, Any] = {}
     if data.get("private") is True:
         metadata["private"] = True
     patterns = _workspace_patterns(data, where)
@@ -54,7 +56,7 @@ def parse(ctx: ManifestContext) -> Package | None:
     )
 
 
-def _workspace_patterns(data: dict, where: str) -> list[str]:
+def _workspace_patterns(data: dict[str, Any], where: str) -> list[str]:
     ws = data.get("workspaces")
     if isinstance(ws, dict):  # yarn classic: {"packages": [...], "nohoist": [...]}
         ws = ws.get("packages")

@@ -42,8 +42,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...errors import ManifestError
 from ...model import Dependency, Package
-from .base import ManifestContext, ManifestError, expect, join_dir, manifest_package, unique_deps
+from .base import ManifestContext, expect, join_dir, manifest_package, unique_deps
 
 KIND = "perl"
 FAMILY = "perl"
@@ -164,7 +165,7 @@ def _perl_code(text: str) -> str:
 
 
 def _cpanfile_statements(code: str, deps: _Deps) -> None:
-    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(code) if m.lastgroup != "ws"]
+    tokens = [(m.lastgroup or "", m.group()) for m in _TOKEN.finditer(code) if m.lastgroup != "ws"]
     stack: list[tuple[str, str] | None] = []  # one entry per open brace: ("phase"|"feature", value) or None
     pending: tuple[str, str] | None = None  # what the next brace opens
     i = 0
@@ -216,7 +217,7 @@ def _innermost(stack: list[tuple[str, str] | None], what: str) -> str | None:
 
 # -- META.json --------------------------------------------------------------------
 
-def _meta_prereqs(meta: dict, where: str) -> _Deps:
+def _meta_prereqs(meta: dict[str, Any], where: str) -> _Deps:
     deps = _Deps()
     _add_prereqs(deps, meta.get("prereqs"), f"{where}: prereqs", None)
     features = expect(meta.get("optional_features"), dict, f"{where}: optional_features") or {}
@@ -243,8 +244,10 @@ def _pl_file(ctx: ManifestContext, pl: str, want_deps: bool) -> dict[str, Any]:
     if pl == "Makefile.PL":
         keys = {"name": "DISTNAME", "module": "NAME", "version": "VERSION", "from": "VERSION_FROM",
                 "abstract": "ABSTRACT"}
-        tables = (("PREREQ_PM", "runtime", "requires"), ("BUILD_REQUIRES", "build", "requires"),
-                  ("TEST_REQUIRES", "test", "requires"), ("CONFIGURE_REQUIRES", "configure", "requires"))
+        tables: tuple[tuple[str, str, str], ...] = (
+            ("PREREQ_PM", "runtime", "requires"), ("BUILD_REQUIRES", "build", "requires"),
+            ("TEST_REQUIRES", "test", "requires"), ("CONFIGURE_REQUIRES", "configure", "requires"),
+        )
         perl_key = "MIN_PERL_VERSION"
     else:
         keys = {"name": "dist_name", "module": "module_name", "version": "dist_version",

@@ -32,10 +32,12 @@ from __future__ import annotations
 
 import configparser
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
+from ...errors import ManifestError
 from ...model import Dependency, Package
-from .base import ManifestContext, ManifestError, expect, join_dir, manifest_package, unique_deps
+from .base import ManifestContext, expect, join_dir, manifest_package, unique_deps
 
 KIND = "python"
 FAMILY = "python"
@@ -70,7 +72,9 @@ def parse(ctx: ManifestContext) -> Package | None:
     return None
 
 
-def _pyproject(ctx: ManifestContext, data: dict, project: dict | None, poetry: dict, where: str) -> Package:
+def _pyproject(
+    ctx: ManifestContext, data: dict[str, Any], project: dict[str, Any] | None, poetry: dict[str, Any], where: str,
+) -> Package:
     metadata: dict[str, Any] = {}
     deps: list[Dependency] = []
     build = expect(data.get("build-system"), dict, f"{where}: build-system") or {}
@@ -175,7 +179,7 @@ def _dependency_groups(ctx: ManifestContext, groups: Any, where: str) -> list[De
 
 
 def _poetry_dependencies(
-    ctx: ManifestContext, poetry: dict, main: bool, metadata: dict[str, Any], where: str,
+    ctx: ManifestContext, poetry: dict[str, Any], main: bool, metadata: dict[str, Any], where: str,
 ) -> list[Dependency]:
     at = f"{where}: tool.poetry"
     extras = expect(poetry.get("extras"), dict, f"{at}.extras") or {}

@@ -37,8 +37,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...errors import ManifestError
 from ...model import Dependency, Package
-from .base import ManifestContext, ManifestError, manifest_package, unique_deps
+from .base import ManifestContext, manifest_package, unique_deps
 
 KIND = "ruby"
 FAMILY = "ruby"
