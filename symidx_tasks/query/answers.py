@@ -22,6 +22,13 @@ class Page(TypedDict, Generic[T]):
     results: list[T]
 
 
+class SearchPage(Page[T], Generic[T]):
+    """A page of search hits; ``suggestions`` (nearest indexed names, best
+    first) is filled only when nothing matched at all."""
+
+    suggestions: list[str]
+
+
 # ------------------------------------------------------------------ rows
 
 

@@ -17,6 +17,7 @@ from .answers import (
     PackageSummary,
     Page,
     PublicApi,
+    SearchPage,
     SymbolRow,
 )
 from .rows import (
@@ -36,6 +37,7 @@ from .rows import (
     resolve_package,
     symbol_row,
 )
+from .suggest import with_suggestions
 
 API_LIMIT = 50  # top-level symbols listed in a package's public API summary
 FILES_LIMIT = 100  # files listed by get_package unless all are asked for
@@ -52,12 +54,12 @@ def list_packages(conn: sqlite3.Connection, kind: str | None = None, limit: int 
 
 
 def search_packages(conn: sqlite3.Connection, query: str, kind: str | None = None,
-                    limit: int | None = DEFAULT_LIMIT, offset: int = 0) -> Page[PackageSummary]:
+                    limit: int | None = DEFAULT_LIMIT, offset: int = 0) -> SearchPage[PackageSummary]:
     """Packages whose name, description or path match; exact name first, then prefix, then bm25."""
     lim, off = limits(limit, offset)
     match = fts_query(query)
     if match is None:
-        return page([], 0, offset, limit)
+        return with_suggestions(conn, page([], 0, offset, limit), query, "package")
     q = query.strip()
     filters, params = ("AND p.kind = :kind", {"kind": kind}) if kind else ("", {})
     base = (
@@ -73,7 +75,7 @@ def search_packages(conn: sqlite3.Connection, query: str, kind: str | None = Non
     total = count(conn, f"SELECT count(*) FROM ({base})", params)
     rows = conn.execute(f"{base} ORDER BY rank, score, p.path LIMIT :lim OFFSET :off",
                         {**params, "lim": lim, "off": off})
-    return page([package_summary(r) for r in rows], total, offset, limit)
+    return with_suggestions(conn, page([package_summary(r) for r in rows], total, offset, limit), query, "package")
 
 
 def get_package(conn: sqlite3.Connection, package: str, all_files: bool = False, *,

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 
 from ..errors import InvalidArgument, QueryError
 from .answers import FileRow, PackageSummary, Page, SymbolParam, SymbolRow
+from .suggest import suggest
 
 T = TypeVar("T")
 
@@ -157,5 +158,9 @@ def resolve_package(conn: sqlite3.Connection, ref: str) -> str:
     near = [r[0] for r in conn.execute(
         "SELECT path FROM packages WHERE lower(name) LIKE ? ESCAPE '\\' OR lower(path) LIKE ? ESCAPE '\\'"
         " ORDER BY path LIMIT 5", (like, like))]
-    hint = f" (similar: {', '.join(near)})" if near else " (see `symidx packages`)"
+    if not near:
+        near = suggest(conn, ref, "package")
+        hint = f" (did you mean: {', '.join(near)}?)" if near else " (see `symidx packages`)"
+    else:
+        hint = f" (similar: {', '.join(near)})"
     raise QueryError(f"no package with path or name {ref.strip()!r}{hint}")

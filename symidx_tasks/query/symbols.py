@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from .answers import Page, SymbolRow
+from .answers import SearchPage, SymbolRow
 from .rows import (
     DEFAULT_LIMIT,
     LIST_LIMIT,
@@ -16,11 +16,12 @@ from .rows import (
     resolve_package,
     symbol_row,
 )
+from .suggest import with_suggestions
 
 
 def search_symbols(conn: sqlite3.Connection, query: str, kind: str | None = None, package: str | None = None,
                    language: str | None = None, limit: int | None = DEFAULT_LIMIT,
-                   offset: int = 0) -> Page[SymbolRow]:
+                   offset: int = 0) -> SearchPage[SymbolRow]:
     """Symbols whose name, split name words or signature match ``query``.
 
     Every word of the query must match, as a prefix. Ranked: exact name
@@ -30,7 +31,7 @@ def search_symbols(conn: sqlite3.Connection, query: str, kind: str | None = None
     lim, off = limits(limit, offset)
     match = fts_query(query)
     if match is None:
-        return page([], 0, offset, limit)
+        return with_suggestions(conn, page([], 0, offset, limit), query, "symbol")
     filters, args = symbol_filters(conn, kind, package, language)
     sql = (
         "WITH hits(id, score) AS ("
@@ -47,7 +48,7 @@ def search_symbols(conn: sqlite3.Connection, query: str, kind: str | None = None
     rows = conn.execute(
         f"{sql} ORDER BY rank, score, s.file_path, s.line, s.name LIMIT :lim OFFSET :off",
         {**params, "lim": lim, "off": off})
-    return page([symbol_row(r) for r in rows], total, offset, limit)
+    return with_suggestions(conn, page([symbol_row(r) for r in rows], total, offset, limit), query, "symbol")
 
 
 def symbol_filters(conn: sqlite3.Connection, kind: str | None, package: str | None,
@@ -67,7 +68,7 @@ def symbol_filters(conn: sqlite3.Connection, kind: str | None, package: str | No
 
 
 def get_symbol(conn: sqlite3.Connection, name: str, kind: str | None = None, package: str | None = None,
-               limit: int | None = LIST_LIMIT, offset: int = 0) -> Page[SymbolRow]:
+               limit: int | None = LIST_LIMIT, offset: int = 0) -> SearchPage[SymbolRow]:
     """Every symbol with exactly this name, across packages (case-sensitive; a
     case-insensitive match is used only when the exact one finds nothing)."""
     lim, off = limits(limit, offset)
@@ -80,5 +81,6 @@ def get_symbol(conn: sqlite3.Connection, name: str, kind: str | None = None, pac
             rows = conn.execute(
                 f"SELECT {SYMBOL_COLUMNS} {base} ORDER BY s.package IS NULL, s.package, s.file_path, s.line"
                 " LIMIT :lim OFFSET :off", {**params, "lim": lim, "off": off})
-            return page([symbol_row(r) for r in rows], total, offset, limit)
-    return page([], 0, offset, limit)
+            return with_suggestions(conn, page([symbol_row(r) for r in rows], total, offset, limit), name,
+                                    "symbol")
+    return with_suggestions(conn, page([], 0, offset, limit), name, "symbol")

@@ -1,0 +1,41 @@
+"""What a change affects: ``symidx affected`` and the MCP tool ``affected_packages``.
+
+``affected_packages(conn, since, files)`` is the command's whole answer (the
+indexed root comes from the index); ``render_text`` and ``render_paths`` print it.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+from ..errors import DatabaseError
+from .affected import (
+    FILE_CHANGED,
+    MANIFEST_CHANGED,
+    PACKAGE_ADDED,
+    PACKAGE_REMOVED,
+    Affected,
+    AffectedPackage,
+    ChangedFile,
+    affected,
+)
+from .render import render_paths, render_text
+
+__all__ = [
+    "FILE_CHANGED", "MANIFEST_CHANGED", "PACKAGE_ADDED", "PACKAGE_REMOVED",
+    "Affected", "AffectedPackage", "ChangedFile", "affected", "affected_packages", "indexed_root",
+    "render_paths", "render_text",
+]
+
+
+def indexed_root(conn: sqlite3.Connection) -> str:
+    """The directory the index was built from (meta ``root``)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'root'").fetchone()
+    if row is None or not row[0]:
+        raise DatabaseError("the index does not record the root it was built from: rebuild it")
+    return str(row[0])
+
+
+def affected_packages(conn: sqlite3.Connection, since: str | None = None,
+                      files: list[str] | None = None) -> Affected:
+    """``affected()`` on the indexed root: the CLI's and the MCP tool's entry."""
+    return affected(conn, indexed_root(conn), since=since, files=files)
