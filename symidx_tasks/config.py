@@ -17,6 +17,8 @@ from typing import Any
 from .errors import ConfigError
 
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
+DEFAULT_DEBOUNCE_MS = 2000
+MAX_DEBOUNCE_MS = 600_000
 
 # Test and generated sources are not public API (shire skips them too); they
 # are still listed in the files table, with the reason they were not parsed.
@@ -91,6 +93,9 @@ class IndexConfig:
     symbols_exclude_extensions: tuple[str, ...] = ()  # [symbols] exclude_extensions: listed, not parsed
     db: str | None = None  # default DB path for `symidx` commands, relative to the root
     strict: bool = False  # any warning fails the run (for CI); the index is still written
+    # [watch] debounce_ms: quiet time before `symidx watch` builds. Not an input
+    # of the index, so it does not take part in comparisons (discovery cache).
+    watch_debounce_ms: int = field(default=DEFAULT_DEBOUNCE_MS, compare=False)
     source: str | None = field(default=None, compare=False)  # file it was read from
 
 
@@ -181,6 +186,18 @@ def _disabled_manifests(value: Any, where: str) -> dict[str, Any]:
 
 def _exclude_extensions(value: Any, where: str) -> dict[str, Any]:
     return {"exclude_extensions": _extensions(value, where)}
+
+
+def _watch(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table ([watch]), got {value!r}")
+    for extra in sorted(set(value) - {"debounce_ms"}):
+        raise ConfigError(f"{where.replace(repr('watch'), repr('watch.' + extra))}: unknown key (known: debounce_ms)")
+    ms = value.get("debounce_ms", DEFAULT_DEBOUNCE_MS)
+    if not isinstance(ms, int) or isinstance(ms, bool) or not 0 <= ms <= MAX_DEBOUNCE_MS:
+        raise ConfigError(f"{where.replace(repr('watch'), repr('watch.debounce_ms'))}: expected milliseconds "
+                          f"from 0 to {MAX_DEBOUNCE_MS}, got {ms!r}")
+    return {"watch_debounce_ms": ms}
 
 
 def _symbols(value: Any, where: str) -> dict[str, Any]:
@@ -332,6 +349,7 @@ _READERS: dict[str, Reader] = {
     "custom": _custom,
     "packages": _packages,
     "symbols": _symbols,
+    "watch": _watch,
     "db": _db,
     "strict": _flag("strict"),
 }

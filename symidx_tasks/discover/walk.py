@@ -121,7 +121,7 @@ def _git_files(root: Path) -> Listing | None:
 def _walk_files(root: Path, excluded: frozenset[str], warnings: list[tuple[str, str]]) -> Iterator[str]:
     # scandir's d_type answers "file, directory or link?" without a stat call
     # per file; a stack of (directory, the .gitignore matchers in force there).
-    stack: list[tuple[str, tuple[_Ignore, ...]]] = [("", ())]
+    stack: list[tuple[str, tuple[Ignore, ...]]] = [("", ())]
     while stack:
         rel_dir, ignores = stack.pop()
         try:
@@ -135,7 +135,7 @@ def _walk_files(root: Path, excluded: frozenset[str], warnings: list[tuple[str, 
             continue
         # git reads a .gitignore only when it is a regular file (not a link, not a directory)
         if any(e.name == ".gitignore" and e.is_file(follow_symlinks=False) for e in entries):
-            ignore = _Ignore.read(root, rel_dir, warnings)
+            ignore = Ignore.read(root, rel_dir, warnings)
             if ignore is not None:
                 ignores = (*ignores, ignore)
         prefix = rel_dir + "/" if rel_dir else ""
@@ -151,11 +151,11 @@ def _walk_files(root: Path, excluded: frozenset[str], warnings: list[tuple[str, 
                 continue
 
 
-def _ignored(ignores: tuple[_Ignore, ...], rel: str, is_dir: bool) -> bool:
+def _ignored(ignores: tuple[Ignore, ...], rel: str, is_dir: bool) -> bool:
     return any(i.match(rel, is_dir) for i in ignores)
 
 
-class _Ignore:
+class Ignore:
     """One .gitignore, matching paths relative to its own directory."""
 
     def __init__(self, base: str, spec: pathspec.PathSpec[pathspec.Pattern]) -> None:
@@ -171,7 +171,7 @@ class _Ignore:
                 f"(?:{re.sub(r'[(][?]P<[^>]+>', '(?:', r.pattern)})" for r in regexes if r is not None)).match
 
     @classmethod
-    def read(cls, root: Path, rel_dir: str, warnings: list[tuple[str, str]]) -> _Ignore | None:
+    def read(cls, root: Path, rel_dir: str, warnings: list[tuple[str, str]]) -> Ignore | None:
         """The .gitignore of ``rel_dir``, as git reads it: a line git would
         skip is skipped, with a warning; None when it ignores nothing."""
         rel = f"{rel_dir}/.gitignore" if rel_dir else ".gitignore"

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..config import load_config
-from ..discover.walk import DEFAULT_EXCLUDED_DIRS, list_files
+from ..discover import list_repo
 from ..errors import ConfigError
 from ..fileio import stamp
 from ..git import git, head_commit
@@ -50,11 +50,9 @@ def staleness(conn: sqlite3.Connection, m: dict[str, str | None] | None = None) 
     except ConfigError as exc:
         return {"checked": False, "reason": f"config: {exc}"}
     try:
-        current = list_files(root, DEFAULT_EXCLUDED_DIRS | set(config.exclude_dirs))
+        current = list_repo(root, config).files
     except OSError as exc:
         return {"checked": False, "reason": f"cannot list {root}: {exc}"}
-    if config.exclude_extensions:
-        current = [f for f in current if not f.lower().endswith(config.exclude_extensions)]
     indexed = {p: (size, sha) for p, size, sha in conn.execute("SELECT path, size_bytes, sha256 FROM files")}
     built = _timestamp(m.get("built_at"))
     now_set = set(current)
