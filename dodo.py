@@ -1,4 +1,6 @@
-"""This repository's entry point: `doit -n 8 index root=PATH [db=PATH] [strict=1]`.
+"""This repository's entry point: `doit -n 8 index root=PATH [db=PATH] [strict=1]`,
+or on a Dask cluster: `doit index executor=dask [scheduler=tcp://HOST:8786] [worker_root=PATH]`
+(pyproject.toml plugs symidx's `run` command into doit; docs/scale-out.md).
 
 Defaults index the shipped example monorepo into its own index,
 examples/polyglot/.symidx/index.db (the one rule of symidx_tasks/locations.py).
@@ -15,7 +17,7 @@ from symidx_tasks import default_db, doit_config, index_tasks
 ROOT = get_var("root", "examples/polyglot")
 DB = get_var("db", None) or str(default_db(ROOT))
 
-DOIT_CONFIG = doit_config(DB)
+DOIT_CONFIG = doit_config(DB, worker_root=get_var("worker_root", None))
 
 
 def task_index() -> Iterator[dict[str, Any]]:

@@ -72,10 +72,18 @@ def extract_package(
     """
     started, clock = time.time(), time.perf_counter()
     data, unstable = package_result(root, key, package, files, max_file_size, warnings=warnings)
+    return finish_package(out, data, unstable, timing, started, time.perf_counter() - clock)
+
+
+def finish_package(out: str, data: bytes, unstable: bool, timing: str | None, started: float,
+                   seconds: float) -> TaskValues:
+    """Write a package's result bytes to ``out`` (and its timing record) and
+    return the task values; the same for a local extraction and one a remote
+    worker shipped back."""
     write_atomic(out, data)
     values: TaskValues = {"result": output_stamp(out), "unstable": unstable}
     if timing is not None:
-        write_timing(timing, started, time.perf_counter() - clock)
+        write_timing(timing, started, seconds)
     return values
 
 

@@ -7,13 +7,16 @@ import sys
 from typing import Any, TextIO
 
 from ..locations import dep_file
+from .dask_packages import PackageOffload
 from .progress import ProgressReporter
 
 
 def doit_config(db: str | os.PathLike[str], outfile: TextIO | None = None,
-                reporter: Any = ProgressReporter) -> dict[str, Any]:
+                reporter: Any = ProgressReporter, worker_root: str | None = None) -> dict[str, Any]:
     """DOIT_CONFIG for indexing into ``db``; creates the DB's directory, which
-    doit's sqlite3 backend needs for its dep file."""
+    doit's sqlite3 backend needs for its dep file. ``worker_root``: where the
+    checkout is on Dask workers, for ``doit index executor=dask``
+    (docs/scale-out.md)."""
     deps = dep_file(db)
     deps.parent.mkdir(parents=True, exist_ok=True)
     return {
@@ -29,4 +32,7 @@ def doit_config(db: str | os.PathLike[str], outfile: TextIO | None = None,
         "reporter": reporter,
         # doit's default is the sys.stdout of its import time, not the caller's
         "outfile": outfile or sys.stdout,
+        # With executor=dask (pipeline/dask_command.py's `run`), package tasks go
+        # to the cluster and every other task stays here; ignored otherwise.
+        "dask_offload": PackageOffload(worker_root),
     }
