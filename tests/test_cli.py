@@ -47,9 +47,23 @@ def test_search_text(db):
 
 def test_search_json_and_filters(db):
     res = js(db, "search", "payment", "--kind", "function", "--package", "libs/payments", "--language", "python")
-    assert set(res) == {"total", "offset", "limit", "next_offset", "results"}
+    assert set(res) == {"total", "offset", "limit", "next_offset", "results", "suggestions"}
     assert {"process_payment", "refund_payment"} <= {s["name"] for s in res["results"]}
     assert {s["kind"] for s in res["results"]} == {"function"}
+    assert res["suggestions"] == []  # only a search that finds nothing suggests
+
+
+def test_a_misspelled_search_suggests_the_nearest_names(db):
+    res = js(db, "search", "proces_paymnt")
+    assert res["total"] == 0 and res["suggestions"][0] == "process_payment"
+    code, out, err = run("symbol", "proces_paymnt", "--db", str(db))
+    assert code == 0 and out == ""
+    assert "no symbol named 'proces_paymnt'; did you mean: process_payment" in err
+
+
+def test_an_unknown_package_suggests_the_nearest(db):
+    code, _, err = run("package", "shop-paymnts", "--db", str(db))
+    assert code == 1 and "did you mean: " in err and "shop-payments" in err
 
 
 def test_search_limit_offset_and_more_hint(db):

@@ -33,6 +33,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "path": {"from_package": "shop-auth-oauth", "to_package": "shop-auth"},
     "status": {"check_stale": False},
     "warnings": {},
+    "affected": {"files": ["libs/auth/shop_auth/tokens.py"]},
+    "map": {"tokens": 300},
 }
 
 
@@ -67,14 +69,18 @@ def test_the_mcp_tool_names_are_the_published_ones():
         "search_packages", "get_package", "list_packages", "package_dependencies", "package_dependents",
         "dependency_graph", "dependency_path", "search_symbols", "get_package_symbols", "get_symbol",
         "get_file_symbols", "search_files", "list_package_files", "index_status", "list_warnings",
+        "affected_packages", "repo_map",
     }
     assert all(c.is_read for c in TOOLS.values())
 
 
 @pytest.mark.parametrize("command", [c for c in READ if c.tool], ids=lambda c: c.name)
 def test_cli_and_mcp_expose_the_same_parameters_and_defaults(command):
-    assert cli_parameters(command) == mcp_parameters(command.tool)
-    assert list(cli_parameters(command)) == [p.name for p in command.params]
+    on_cli = cli_parameters(command)
+    assert list(on_cli) == [p.name for p in command.params]
+    # The CLI's presentation options (--paths) are the only parameters the MCP tool does not take.
+    presentation = {p.name for p in command.params if p.cli_only}
+    assert {k: v for k, v in on_cli.items() if k not in presentation} == mcp_parameters(command.tool)
 
 
 def test_unified_defaults():
@@ -100,6 +106,8 @@ def _argv(command: Command, values: dict[str, Any]) -> list[str]:
             argv.append(str(value))
         elif p.type is bool:
             argv.append(("--" if value else "--no-") + p.name.replace("_", "-"))
+        elif p.multiple:
+            argv += ["--" + p.name.replace("_", "-"), *map(str, value)]
         else:
             argv += ["--" + p.name.replace("_", "-"), str(value)]
     return argv

@@ -108,6 +108,17 @@ def check_list_warnings(res: Any) -> None:
     assert res == {"total": 0, "offset": 0, "limit": 100, "next_offset": None, "results": []}
 
 
+def check_affected_packages(res: Any) -> None:
+    assert [p["path"] for p in res["packages"]] == ["libs/auth", "libs/auth/plugins/oauth", "libs/payments"]
+    assert res["packages"][2]["chain"] == ["libs/auth", "libs/payments"]
+
+
+def check_repo_map(res: Any) -> None:
+    text = res["text"]
+    assert text.startswith("# repo map: 16 packages") and len(text) <= 300 * 4
+    assert text.splitlines()[1].startswith("services/gateway ")  # the focus comes first
+
+
 TOOL_CASES: dict[str, tuple[dict[str, Any], Check]] = {
     "search_packages": ({"query": "shop-auth"}, check_search_packages),
     "get_package": ({"package": "@shop/web", "all_files": True}, check_get_package),
@@ -124,6 +135,8 @@ TOOL_CASES: dict[str, tuple[dict[str, Any], Check]] = {
     "list_package_files": ({"package": "services/billing", "extension": "go", "limit": 2}, check_list_package_files),
     "index_status": ({}, check_index_status),
     "list_warnings": ({}, check_list_warnings),
+    "affected_packages": ({"files": ["libs/auth/shop_auth/tokens.py"]}, check_affected_packages),
+    "repo_map": ({"tokens": 300, "focus": ["services/gateway"]}, check_repo_map),
 }
 
 PROMPT_CASES: dict[str, tuple[dict[str, str], list[str]]] = {
@@ -147,6 +160,8 @@ def call(server: MCPServer, tool: str, arguments: dict[str, Any]) -> Any:
     assert not result.is_error, f"{tool}: {result.content}"
     assert len(result.content) == 1
     text = result.content[0].text
+    if TOOLS[tool].tool_text is not None:  # answered as the text an agent reads
+        return {"text": text}
     assert "\n" not in text, "compact JSON"
     return json.loads(text)
 

@@ -36,7 +36,10 @@ def add_param(parser: argparse.ArgumentParser, p: Param) -> None:
         return
     quiet = "default" in p.help or (p.default is None and p.type is not int)
     help_text = p.help if quiet else f"{p.help} (default: {'all' if p.default is None else p.default})"
-    if p.type is bool and p.default is True:
+    if p.multiple:
+        parser.add_argument(_flag(p.name), *p.aliases, dest=p.name, nargs="+", type=p.type, default=p.default,
+                            metavar=p.metavar or p.name.rstrip("s").upper(), help=p.help)
+    elif p.type is bool and p.default is True:
         parser.add_argument(_flag(p.name), *p.aliases, dest=p.name, action=argparse.BooleanOptionalAction,
                             default=True, help=p.help + ("" if "default" in p.help else " (default: yes)"))
     elif p.type is bool:

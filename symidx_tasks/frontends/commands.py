@@ -19,6 +19,9 @@ its JSON shape in docs/cli.md (tests/test_docs_shapes.py checks it). Nothing
 else changes: tests/test_commands.py checks CLI/MCP parity for every entry.
 
 Parameter rules: a ``Param`` without a default is required (a CLI positional);
+``multiple=True`` takes a list (CLI: ``--name A B ...``; MCP: a list);
+``cli_only=True`` is a presentation option of the CLI (``--paths``), not
+passed to ``ask`` and not an MCP parameter;
 ``positional=True`` makes an optional one positional too; a bool that defaults
 to False is a CLI ``--flag``, one that defaults to True a ``--flag/--no-flag``
 pair; ``aliases`` are extra CLI spellings, ``shorthands`` CLI options that store
@@ -34,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, TextIO
 
+from .. import impact, interop
 from .. import query as q
 from ..errors import ConfigError, UsageError
 from ..freshness import index_status
@@ -58,7 +62,7 @@ class Param:
     """One parameter, with the same name and default in the CLI and the MCP tool."""
 
     name: str
-    type: type[str] | type[int] | type[bool]
+    type: type[str] | type[int] | type[float] | type[bool]
     default: object = REQUIRED
     help: str = ""
     choices: tuple[str, ...] = ()
@@ -68,6 +72,8 @@ class Param:
     metavar: str | None = None
     aliases: tuple[str, ...] = ()
     shorthands: tuple[tuple[str, object, str], ...] = ()  # (CLI flag, value stored, help)
+    multiple: bool = False
+    cli_only: bool = False
 
     @property
     def required(self) -> bool:
@@ -87,10 +93,18 @@ class Command:
     wants_db: bool = False  # ask() also gets db=<the DB path>
     run: Runner | None = None
     db_option: bool = True
+    # The MCP answer as text instead of compact JSON (the repo map: its token
+    # budget is counted on the text an agent reads).
+    tool_text: Callable[[Any], str] | None = None
 
     @property
     def is_read(self) -> bool:
         return self.ask is not None
+
+    @property
+    def tool_params(self) -> tuple[Param, ...]:
+        """The parameters of the query (and the MCP tool): all but the CLI's presentation options."""
+        return tuple(p for p in self.params if not p.cli_only)
 
 
 # ---------------------------------------------------------------- parameters
@@ -121,26 +135,74 @@ def resolve_db(args: argparse.Namespace) -> Path:
         raise UsageError(f"cannot read the config for the default --db: {exc}") from None
 
 
-def _dump(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..store.dump import dump_lines
-
+def _reading(args: argparse.Namespace, fn: Callable[[sqlite3.Connection], object]) -> int:
+    """``fn(conn)`` on a read-only connection to the command's index; exit 0."""
     db = resolve_db(args)
     conn = q.open_index(db)
     try:
         with q.guard(db):
-            for line in dump_lines(conn):
-                out.write(line + "\n")
+            fn(conn)
     finally:
         conn.close()
     return 0
 
 
+def _dump(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..store.dump import dump_lines
+
+    return _reading(args, lambda conn: out.writelines(line + "\n" for line in dump_lines(conn)))
+
+
+def _graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..interop import render_graph
+
+    return _reading(args, lambda conn: out.write(render_graph(
+        conn, args.format, args.package, args.max_depth, args.direction == "dependents")))
+
+
+def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..interop import export_ctags
+
+    def write(conn: sqlite3.Connection) -> None:
+        if args.output == "-":
+            stats = export_ctags(conn, out, Path.cwd(), args.absolute)
+        else:
+            target = Path(args.output)
+            # Written beside the target and renamed: an editor reading the old file never sees half a new one.
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            try:
+                with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+                    stats = export_ctags(conn, f, target.resolve().parent, args.absolute)
+                os.replace(tmp, target)
+            finally:
+                tmp.unlink(missing_ok=True)
+        skipped = f" ({stats.skipped} skipped: a tab or line break in the file path)" if stats.skipped else ""
+        err.write(f"symidx: {stats.tags} tags -> {args.output}{skipped}\n")
+
+    return _reading(args, write)
+
+
 def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs must be >= 1")
-    from ..pipeline.build import build
+    from ..freshness.lock import IndexFiles, holding
+    from ..locations import default_db
+    from ..pipeline.build import build, task_loader
 
-    return build(args.root, args.db, args.jobs, args.strict or None, ["--always"] if args.always else None, out)
+    if not Path(args.root).is_dir():
+        raise UsageError(f"root {args.root}: not a directory")
+    db = Path(args.db).resolve() if args.db else default_db(args.root)
+    extra = ["--always"] if args.always else []
+    # The lock the watcher and the agent hook take: a manual build never races theirs.
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with holding(IndexFiles(db).build_lock):
+        if args.scheduler is None and args.worker_root is None:
+            return build(args.root, db, args.jobs, args.strict or None, extra, out)
+        from ..pipeline.dask_packages import run_doit
+
+        loader = task_loader(args.root, db, strict=args.strict or None, outfile=out)
+        return run_doit(loader, ["run", *extra, "index"], scheduler=args.scheduler, worker_root=args.worker_root,
+                        workers=args.jobs)
 
 
 def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -148,8 +210,24 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from .mcp_server import serve
     except ImportError as exc:
         raise UsageError(f"serve needs the MCP SDK ({exc}): pip install 'symidx-tasks[mcp]'") from None
-    serve(resolve_db(args))
+    serve(resolve_db(args), refresh=args.refresh, refresh_timeout_s=args.refresh_timeout, root=args.root)
     return 0
+
+
+def _watch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..freshness.watch import watch
+
+    if sum((args.stop, args.status, args.detach)) > 1:
+        raise UsageError("--stop, --status and --detach exclude each other")
+    return watch(args.root, args.db, stop=args.stop, status=args.status, detach=args.detach,
+                 debounce_ms=args.debounce_ms, jobs=args.jobs, out=out)
+
+
+def _rebuild(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..freshness.rebuild import rebuild
+
+    return rebuild(args.root, args.db, files=args.file or (), stdin=args.stdin, timeout=args.timeout,
+                   jobs=args.jobs, out=out, err=err)
 
 
 # ------------------------------------------------------------------- table
@@ -161,14 +239,14 @@ COMMANDS: tuple[Command, ...] = (
         "search", "full-text search over symbol names and signatures",
         (Param("query", str, help="words (prefixes) of the name or signature"), SYMBOL_KIND, PACKAGE_FILTER,
          Param("language", str, None, "python, typescript, go, rust, java, ..."), _limit(q.DEFAULT_LIMIT), OFFSET),
-        q.search_symbols, a.Page[a.SymbolRow], text.search_hits, "search_symbols",
+        q.search_symbols, a.SearchPage[a.SymbolRow], text.search_hits, "search_symbols",
         "Full-text search over symbol names (camelCase/snake_case words too) and signatures. Ranked: exact "
         "name, then name prefix, then relevance. Filters: kind (function, class, method, struct, interface, "
         "...), package (path or name), language."),
     Command(
         "symbol", "every definition of a symbol name, across packages",
         (Param("name", str, help="the exact symbol name"), SYMBOL_KIND, PACKAGE_FILTER, _limit(q.LIST_LIMIT), OFFSET),
-        q.get_symbol, a.Page[a.SymbolRow], text.definitions, "get_symbol",
+        q.get_symbol, a.SearchPage[a.SymbolRow], text.definitions, "get_symbol",
         "Every definition of exactly this symbol name across all packages (case-insensitive only if there is "
         "no exact match)."),
     Command(
@@ -200,7 +278,7 @@ COMMANDS: tuple[Command, ...] = (
         "search-packages", "find packages by name, description or path words",
         (Param("query", str, help="words of the name, description or path"), PACKAGE_KIND,
          _limit(q.DEFAULT_LIMIT), OFFSET),
-        q.search_packages, a.Page[a.PackageSummary], text.package_list, "search_packages",
+        q.search_packages, a.SearchPage[a.PackageSummary], text.package_list, "search_packages",
         "Find packages by name, description or path words (exact name first). kind filters by ecosystem (npm, "
         "cargo, go, python, maven, gradle, ...)."),
     # -- files
@@ -262,6 +340,44 @@ COMMANDS: tuple[Command, ...] = (
         q.list_warnings, a.Page[a.WarningRow], text.warnings, "list_warnings",
         "The warnings the last build recorded (unreadable manifests, files that failed to parse, ...), "
         "with their package and file."),
+    # -- impact
+    Command(
+        "affected", "the packages a change affects, transitively, each with the chain that makes it so",
+        (Param("since", str, None, "compare with this revision (git diff REV...HEAD plus the working tree); "
+                                   "default: the working tree against HEAD"),
+         Param("files", str, None, "these changed paths instead of git (repo-relative or absolute)",
+               multiple=True),
+         Param("paths", bool, False, "print only the affected package paths, one per line (for CI)",
+               cli_only=True)),
+        impact.affected_packages, impact.Affected, text.affected, "affected_packages",
+        "Which packages a change affects: changed files (git since a revision, or the given paths) -> their "
+        "packages -> every package depending on them transitively, each with the dependency chain and the "
+        "reason (file changed, manifest changed, package added, package removed)."),
+    # -- interop
+    Command(
+        "map", "a token-budgeted map of the repo for agents: central packages and their most-used API",
+        (Param("tokens", int, interop.DEFAULT_TOKENS, "token budget (estimated as characters / 4)",
+               minimum=interop.MIN_TOKENS),
+         Param("focus", str, None, "files or directories to centre the map on", multiple=True)),
+        interop.repo_map, interop.RepoMap, text.repo_map, "repo_map",
+        "A compact map of the repo that fits a token budget: packages ranked by closeness to the focus paths "
+        "and by how many packages depend on them, each with its most-used public symbols and signatures.",
+        tool_text=interop.render_repo_map),
+    Command(
+        "graph", "the package dependency graph as DOT, Mermaid or JSON (cycles marked)",
+        (Param("format", str, "dot", "output format", choices=interop.GRAPH_FORMATS),
+         Param("package", str, None, "only the graph around this package (path or name)"),
+         Param("direction", str, "dependencies", "with --package: its dependencies, or its dependents",
+               choices=("dependencies", "dependents"),
+               shorthands=(("--reverse", "dependents", "same as --direction dependents"),)),
+         Param("max_depth", int, None, "with --package: stop after N levels", minimum=1, aliases=("--depth",))),
+        run=_graph),
+    Command(
+        "export", "write the index in another tool's format: a ctags tags file for editors",
+        (Param("format", str, help="ctags (universal-ctags' extended format)", choices=("ctags",)),
+         Param("output", str, "tags", "file to write, - for standard output", aliases=("-o",)),
+         Param("absolute", bool, False, "absolute file paths (default: relative to the tags file)")),
+        run=_export),
     Command("dump", "canonical sorted text dump of the whole index (for diffs and tests)", run=_dump),
     Command(
         "build", "build or update the index (the doit graph, run through doit's API)",
@@ -269,9 +385,36 @@ COMMANDS: tuple[Command, ...] = (
          Param("db", str, None, "index database (default: <root>/.symidx/index.db, or the config's `db`)"),
          Param("jobs", int, os.cpu_count() or 1, "parallel workers (default: CPUs)", aliases=("-j",)),
          Param("strict", bool, False, "fail when the index has warnings (default: the config's `strict`)"),
-         Param("always", bool, False, "re-extract every package")),
+         Param("always", bool, False, "re-extract every package"),
+         Param("scheduler", str, None, "extract on this Dask scheduler (tcp://HOST:8786; docs/scale-out.md)"),
+         Param("worker_root", str, None, "with --scheduler: the checkout's path on the workers (default: --root)")),
         run=_build, db_option=False),
-    Command("serve", "serve the index to agents: MCP over stdio (read-only)", run=_serve),
+    Command(
+        "serve", "serve the index to agents: MCP over stdio (read-only)",
+        (Param("refresh", bool, False, "before each answer, rebuild if files changed since the build"),
+         Param("refresh_timeout", float, 5.0, "seconds to wait for that rebuild before answering with a "
+                                               "'stale: N files changed' note"),
+         Param("root", str, None, "the indexed root (default: the one the index records)")),
+        run=_serve),
+    Command(
+        "watch", "keep the index fresh: rebuild after files change (one watcher per index)",
+        (Param("root", str, None, "the indexed root (default: the index's own, or the current repo)"),
+         Param("stop", bool, False, "stop the watcher of this index"),
+         Param("status", bool, False, "whether a watcher runs, and when it last built"),
+         Param("detach", bool, False, "run in the background (log in watch.log beside the DB)"),
+         Param("debounce_ms", int, None, "quiet time before a build (default: config [watch] debounce_ms, "
+                                         "else 2000)", minimum=0),
+         Param("jobs", int, None, "parallel workers per build (default: CPUs)", minimum=1, aliases=("-j",))),
+        run=_watch),
+    Command(
+        "rebuild", "the agent and git hook: rebuild after an edit (signals a running watcher)",
+        (Param("root", str, None, "the indexed root (default: the index's own, or the current repo)"),
+         Param("file", str, None, "a changed file (several allowed)", multiple=True),
+         Param("stdin", bool, False, "read an agent's PostToolUse hook JSON from standard input"),
+         Param("timeout", float, None, "seconds to wait before leaving the build to finish in the background "
+                                       "(default: 10)"),
+         Param("jobs", int, None, "parallel workers (default: CPUs)", minimum=1, aliases=("-j",))),
+        run=_rebuild),
 )
 
 BY_NAME: dict[str, Command] = {c.name: c for c in COMMANDS}
@@ -282,7 +425,8 @@ def ask(command: Command, conn: sqlite3.Connection, params: dict[str, Any], db: 
     """Run a read command's query with its parameters (and the DB path when it wants it)."""
     assert command.ask is not None, f"{command.name} is not a read command"
     extra = {"db": str(db)} if command.wants_db else {}
-    return command.ask(conn, **params, **extra)
+    wanted = {p.name for p in command.tool_params}
+    return command.ask(conn, **{k: v for k, v in params.items() if k in wanted}, **extra)
 
 
 def params_of(command: Command, values: Any) -> dict[str, Any]:

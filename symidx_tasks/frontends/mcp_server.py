@@ -27,6 +27,7 @@ from pydantic import Field
 from .. import __version__
 from .. import query as q
 from ..errors import DatabaseError, QueryError
+from ..freshness.refresh import DEFAULT_TIMEOUT_S, Refresher
 from .commands import COMMANDS, Command, Param, ask
 
 INSTRUCTIONS = """\
@@ -64,8 +65,14 @@ def _slim(value: Any, top: bool = False) -> Any:
 class Index:
     """Read commands run against one DB path, one short-lived connection per call."""
 
-    def __init__(self, db: str | os.PathLike[str]) -> None:
+    def __init__(self, db: str | os.PathLike[str], refresher: Refresher | None = None) -> None:
         self.db = str(db)
+        self.refresher = refresher
+
+    def stale_note(self) -> str | None:
+        """With --refresh: None when the index is fresh (or was made fresh in
+        time), else the note the answer must carry. Never raises."""
+        return self.refresher.before_query() if self.refresher is not None else None
 
     def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """``fn(conn)``; ToolError (one line) when the index or the question is wrong."""
@@ -88,6 +95,8 @@ class Index:
 def mcp_annotation(p: Param) -> Any:
     """The parameter's type for the tool's input schema (pydantic reads it)."""
     base: Any = Literal[p.choices] if p.choices else p.type
+    if p.multiple:
+        base = list[base]
     if p.default is None:
         base = base | None
     return Annotated[base, Field(description=p.help or None, ge=p.minimum, le=p.maximum)]
@@ -97,12 +106,17 @@ def tool_function(index: Index, command: Command) -> Any:
     """A function the SDK can introspect: keyword parameters as in the table, a compact JSON answer."""
 
     def call(**params: Any) -> str:
-        return compact(index.answer(command, params))
+        note = index.stale_note()
+        answer = index.answer(command, params)
+        if command.tool_text is not None:
+            text = command.tool_text(answer)
+            return text if note is None else f"({note})\n{text}"
+        return compact(answer if note is None else {**answer, "stale": note})
 
     parameters = [
         inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, annotation=mcp_annotation(p),
                           default=inspect.Parameter.empty if p.required else p.default)
-        for p in command.params
+        for p in command.tool_params
     ]
     call.__name__ = call.__qualname__ = command.tool or command.name
     call.__annotations__ = {**{p.name: p.annotation for p in parameters}, "return": str}
@@ -110,11 +124,15 @@ def tool_function(index: Index, command: Command) -> Any:
     return call
 
 
-def build_server(db: str | os.PathLike[str]) -> MCPServer:
-    """The server: a tool per read command with an MCP name, and the prompts (prompts.py)."""
+def build_server(db: str | os.PathLike[str], refresh: bool = False, refresh_timeout_s: float = DEFAULT_TIMEOUT_S,
+                 root: str | os.PathLike[str] | None = None) -> MCPServer:
+    """The server: a tool per read command with an MCP name, and the prompts
+    (prompts.py). With ``refresh``, every tool call first brings the index up
+    to date (freshness/refresh.py), or says in its answer that it is stale."""
     from .prompts import add_prompts
 
-    index = Index(db)
+    refresher = Refresher(db, root=root, timeout_s=refresh_timeout_s) if refresh else None
+    index = Index(db, refresher)
     server = MCPServer(name="symidx", instructions=INSTRUCTIONS, log_level="WARNING", version=__version__)
     for command in COMMANDS:
         if command.tool and command.is_read:
@@ -125,11 +143,12 @@ def build_server(db: str | os.PathLike[str]) -> MCPServer:
     return server
 
 
-def serve(db: str | os.PathLike[str]) -> None:
+def serve(db: str | os.PathLike[str], refresh: bool = False, refresh_timeout_s: float = DEFAULT_TIMEOUT_S,
+          root: str | os.PathLike[str] | None = None) -> None:
     """Run over stdio until the client closes the connection."""
     try:
         q.open_index(db).close()
     except DatabaseError as exc:
         # Start anyway: the index may be built after the agent starts the server.
         print(f"symidx: warning: {exc}; tools will fail until it exists", file=sys.stderr)
-    build_server(db).run("stdio")
+    build_server(db, refresh, refresh_timeout_s, root).run("stdio")

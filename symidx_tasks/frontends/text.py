@@ -21,6 +21,7 @@ from ..query.answers import (
     PackageDetail,
     PackageSummary,
     Page,
+    SearchPage,
     Status,
     SymbolRow,
     WarningRow,
@@ -74,16 +75,22 @@ def _file_status(f: FileRow) -> str:
 # ------------------------------------------------------------------ symbols
 
 
-def search_hits(res: Page[SymbolRow], p: Params, out: TextIO, err: TextIO) -> None:
+def _did_you_mean(res: Mapping[str, Any]) -> str:
+    """The "did you mean" tail of a search that found nothing (a plain listing has no suggestions)."""
+    names = res.get("suggestions") or []
+    return f"; did you mean: {', '.join(names)}?" if names else ""
+
+
+def search_hits(res: SearchPage[SymbolRow], p: Params, out: TextIO, err: TextIO) -> None:
     if not res["results"]:
-        note(err, f"no symbol matches {p['query']!r}")
+        note(err, f"no symbol matches {p['query']!r}{_did_you_mean(res)}")
     table(_symbol_rows(res["results"]), out)
     more(res, err, "matches")
 
 
-def definitions(res: Page[SymbolRow], p: Params, out: TextIO, err: TextIO) -> None:
+def definitions(res: SearchPage[SymbolRow], p: Params, out: TextIO, err: TextIO) -> None:
     if not res["results"]:
-        note(err, f"no symbol named {p['name']!r}")
+        note(err, f"no symbol named {p['name']!r}{_did_you_mean(res)}")
     table(_symbol_rows(res["results"]), out)
     more(res, err, "definitions")
 
@@ -108,11 +115,11 @@ def file_symbols(res: FileSymbols, p: Params, out: TextIO, err: TextIO) -> None:
 # ----------------------------------------------------------------- packages
 
 
-def package_list(res: Page[PackageSummary], p: Params, out: TextIO, err: TextIO) -> None:
+def package_list(res: Page[PackageSummary] | SearchPage[PackageSummary], p: Params, out: TextIO, err: TextIO) -> None:
     if not res["results"]:
         what = f"matches {p['query']!r}" if p.get("query") else ""
         kind = f" of kind {p['kind']!r}" if p.get("kind") else ""
-        note(err, f"no package {what}{kind}" if what else f"no packages{kind}")
+        note(err, f"no package {what}{kind}{_did_you_mean(res)}" if what else f"no packages{kind}")
     table([[s["path"], s["name"], s["version"] or "-", s["kind"]] for s in res["results"]], out)
     more(res, err, "packages")
 
@@ -279,3 +286,17 @@ def _ago(seconds: int) -> str:
     if seconds < 172800:
         return f"{seconds // 3600}h"
     return f"{seconds // 86400}d"
+
+
+def affected(res: Any, p: Params, out: TextIO, err: TextIO) -> None:
+    from ..impact import render_paths, render_text
+
+    out.write(render_paths(res) if p.get("paths") else render_text(res))
+
+
+def repo_map(res: Any, p: Params, out: TextIO, err: TextIO) -> None:
+    from ..interop import render_repo_map
+
+    out.write(render_repo_map(res))
+    if res["unmatched_focus"]:
+        note(err, f"focus paths matching nothing in the index: {', '.join(res['unmatched_focus'])}")
