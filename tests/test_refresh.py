@@ -16,40 +16,12 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
 from symidx_tasks.freshness.lock import IndexFiles, holding, is_locked
-from symidx_tasks.freshness.refresh import Refresher, Staleness, quick_staleness
+from symidx_tasks.freshness.refresh import MIN_INTERVAL_S, Refresher, Staleness, quick_staleness
 from symidx_tasks.pipeline.build import build
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "polyglot"
 PROCESSOR = "libs/payments/shop_payments/processor.py"
 WAIT_S = 60
-
-# What mcp_server.py is to do with a Refresher, in a server small enough to
-# read: ask before_query() before each answer and put its note in the answer.
-SERVER = '''
-import json, sqlite3, sys
-from mcp.server.mcpserver import MCPServer
-from symidx_tasks.freshness.refresh import Refresher
-
-db, timeout = sys.argv[1], float(sys.argv[2])
-refresher = Refresher(db, timeout_s=timeout, min_interval_s=0, jobs=1)
-server = MCPServer(name="refresh-test", log_level="WARNING")
-
-@server.tool(structured_output=False)
-def find_symbol(name: str) -> str:
-    note = refresher.before_query()
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        rows = conn.execute("SELECT file_path, line FROM symbols WHERE name = ?", (name,)).fetchall()
-    finally:
-        conn.close()
-    answer = {"results": [f"{path}:{line}" for path, line in rows]}
-    if note is not None:
-        answer["stale"] = note
-    return json.dumps(answer)
-
-server.run("stdio")
-'''
-
 
 @pytest.fixture
 def indexed(tmp_path) -> tuple[Path, Path]:
@@ -163,7 +135,9 @@ def test_a_missing_index_is_built_when_the_root_is_known(tmp_path):
 
 
 def session(db: Path, timeout: float, body) -> None:
-    params = StdioServerParameters(command=sys.executable, args=["-c", SERVER, str(db), str(timeout)])
+    # The real server: `symidx serve --refresh`.
+    params = StdioServerParameters(command=sys.executable, args=[
+        "-m", "symidx_tasks.frontends.cli", "serve", "--db", str(db), "--refresh", "--refresh-timeout", str(timeout)])
 
     async def main() -> None:
         with anyio.fail_after(WAIT_S):
@@ -176,9 +150,14 @@ def session(db: Path, timeout: float, body) -> None:
 
 
 async def find(s: ClientSession, name: str) -> dict:
-    result = await s.call_tool("find_symbol", {"name": name})
+    """The get_symbol tool's answer, reduced to the definitions' places and the stale note if any."""
+    result = await s.call_tool("get_symbol", {"name": name})
     assert not result.is_error, result.content
-    return json.loads(result.content[0].text)
+    page = json.loads(result.content[0].text)
+    answer = {"results": [r["loc"] for r in page["results"]]}
+    if "stale" in page:
+        answer["stale"] = page["stale"]
+    return answer
 
 
 def test_mcp_session_answers_from_a_refreshed_index(indexed):
@@ -187,6 +166,7 @@ def test_mcp_session_answers_from_a_refreshed_index(indexed):
     async def body(s: ClientSession) -> None:
         assert await find(s, "mcp_added") == {"results": []}
         append(root / PROCESSOR, "\n\ndef mcp_added() -> None:\n    pass\n")
+        await anyio.sleep(MIN_INTERVAL_S + 0.1)  # checks are throttled: the last one said "fresh"
         answer = await find(s, "mcp_added")
         assert "stale" not in answer
         assert answer["results"] == [f"{PROCESSOR}:{_line(root / PROCESSOR, 'def mcp_added')}"]
