@@ -356,3 +356,48 @@ def _kill_a_busy_worker(watcher: Any, procs: DaskProcesses, deadline: float) -> 
                 return victim
         time.sleep(0.01)
     raise AssertionError("no worker was seen busy mid-build")
+
+
+def _scheduler_tasks(dask_scheduler: Any) -> int:
+    return len(dask_scheduler.tasks)
+
+
+def test_ctrl_c_cancels_what_was_submitted(cluster: DaskProcesses, tmp_path: Path) -> None:
+    """SIGINT to a `doit index scheduler=...` run mid-build: doit stops, and
+    nothing it submitted is left running or queued on the cluster."""
+    root = tmp_path / "big"
+    body = "".join(f"def function_{i}(a: int, b: str) -> int:\n    return a\n\n\n" for i in range(60))
+    for p in range(8):  # 8 packages of 300 files: long enough to interrupt
+        pkg = root / f"pkg{p}"
+        (pkg / "src").mkdir(parents=True)
+        (pkg / "pyproject.toml").write_text(f'[project]\nname = "pkg{p}"\nversion = "1.0"\n')
+        for f in range(300):
+            (pkg / "src" / f"m{f}.py").write_text(body)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        '[tool.doit.plugins.command]\nrun = "symidx_tasks.pipeline.dask_command:DaskRun"\n')
+    (project / "dodo.py").write_text(DODO)
+    db = tmp_path / "interrupted" / "index.db"
+    proc = subprocess.Popen([str(BIN / "doit"), "index", f"scheduler={cluster.address}", f"root={root}", f"db={db}"],
+                            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    with _client(cluster.address) as watcher:
+        try:
+            deadline = time.monotonic() + 120
+            while not watcher.run_on_scheduler(_scheduler_tasks):
+                assert proc.poll() is None, "the build ended before anything was submitted"
+                assert time.monotonic() < deadline, "nothing was submitted"
+                time.sleep(0.05)
+            proc.send_signal(signal.SIGINT)
+            out, _ = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=10)
+        assert proc.returncode != 0, out
+        deadline = time.monotonic() + 30
+        while (left := watcher.run_on_scheduler(_scheduler_tasks)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert left == 0, f"{left} tasks still on the scheduler after Ctrl-C"
+    assert not db.exists(), "the merge must not run after an interrupted build"
