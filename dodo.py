@@ -1,4 +1,4 @@
-"""This repository's entry point: `doit -n 8 index root=PATH [db=PATH] [strict=1]`,
+"""This repository's entry point: `doit -n 8 index root=PATH [db=PATH] [strict=1] [cache=URL]`,
 or on a Dask cluster: `doit index executor=dask [scheduler=tcp://HOST:8786] [worker_root=PATH]`
 (pyproject.toml plugs symidx's `run` command into doit; docs/scale-out.md).
 
@@ -6,6 +6,9 @@ Defaults index the shipped example monorepo into its own index,
 examples/polyglot/.symidx/index.db (the one rule of symidx_tasks/locations.py).
 doit's own state (the dep file) lives beside the DB, so `db=` alone selects one
 self-contained index; `--db-file` still overrides it as usual.
+`cache=` selects the result cache: local, off, a directory or an fsspec URL
+such as s3://bucket/prefix (default: the indexed repo's `[cache] url`;
+docs/cache.md).
 """
 from collections.abc import Iterator
 from typing import Any
@@ -26,4 +29,5 @@ def task_index() -> Iterator[dict[str, Any]]:
     yield from index_tasks(
         root=ROOT, db=DB,
         strict=None if strict is None else strict.lower() in ("1", "true", "yes"),
+        cache=get_var("cache", None),
     )

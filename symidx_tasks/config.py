@@ -8,6 +8,7 @@ change to any of them.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from .errors import ConfigError
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 DEFAULT_DEBOUNCE_MS = 2000
 MAX_DEBOUNCE_MS = 600_000
+DEFAULT_CACHE_MAX_BYTES = 1 << 30  # the local result cache's bound (pipeline/cache.py)
 
 # Test and generated sources are not public API (shire skips them too); they
 # are still listed in the files table, with the reason they were not parsed.
@@ -96,6 +98,10 @@ class IndexConfig:
     # [watch] debounce_ms: quiet time before `symidx watch` builds. Not an input
     # of the index, so it does not take part in comparisons (discovery cache).
     watch_debounce_ms: int = field(default=DEFAULT_DEBOUNCE_MS, compare=False)
+    # [cache] url / max_bytes: where package results are shared (pipeline/cache.py);
+    # None = no cache. Not an input of the index either: a hit is byte-identical.
+    cache_url: str | None = field(default=None, compare=False)
+    cache_max_bytes: int = field(default=DEFAULT_CACHE_MAX_BYTES, compare=False)
     source: str | None = field(default=None, compare=False)  # file it was read from
 
 
@@ -198,6 +204,34 @@ def _watch(value: Any, where: str) -> dict[str, Any]:
         raise ConfigError(f"{where.replace(repr('watch'), repr('watch.debounce_ms'))}: expected milliseconds "
                           f"from 0 to {MAX_DEBOUNCE_MS}, got {ms!r}")
     return {"watch_debounce_ms": ms}
+
+
+def _cache(value: Any, where: str) -> dict[str, Any]:
+    """``[cache]``: ``url`` = "local" (the machine's shared directory), "off",
+    a directory (relative to the root) or an fsspec URL such as
+    "s3://bucket/prefix"; ``max_bytes`` bounds a local cache."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table ([cache]), got {value!r}")
+    for extra in sorted(set(value) - {"url", "max_bytes"}):
+        raise ConfigError(f"{where.replace(repr('cache'), repr('cache.' + extra))}: unknown key "
+                          "(known: max_bytes, url)")
+    out: dict[str, Any] = {}
+    if "url" in value:
+        url = value["url"]
+        at = where.replace(repr("cache"), repr("cache.url"))
+        if not isinstance(url, str) or not url.strip():
+            raise ConfigError(f"{at}: expected \"local\", \"off\", a directory or a URL such as "
+                              f"\"s3://bucket/prefix\", got {url!r}")
+        if "://" in url and not re.match(r"[A-Za-z][A-Za-z0-9+.-]*://.", url):
+            raise ConfigError(f"{at}: expected a URL such as \"s3://bucket/prefix\", got {url!r}")
+        out["cache_url"] = url.strip()
+    if "max_bytes" in value:
+        size = value["max_bytes"]
+        if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
+            raise ConfigError(f"{where.replace(repr('cache'), repr('cache.max_bytes'))}: expected a positive "
+                              f"integer (bytes), got {size!r}")
+        out["cache_max_bytes"] = size
+    return out
 
 
 def _symbols(value: Any, where: str) -> dict[str, Any]:
@@ -350,6 +384,7 @@ _READERS: dict[str, Reader] = {
     "packages": _packages,
     "symbols": _symbols,
     "watch": _watch,
+    "cache": _cache,
     "db": _db,
     "strict": _flag("strict"),
 }

@@ -21,12 +21,18 @@ UNOWNED_KEY = "@unowned"
 # Column order of a symbol row in a result file, which is also the order the
 # merge inserts them in: workers do the formatting, the one writer only writes.
 SYMBOL_COLUMNS = ("file", "line", "end_line", "name", "kind", "signature", "visibility",
-                  "parent", "return_type", "parameters", "words")
+                  "parent", "return_type", "parameters", "words", "doc")
 
 # One symbol as the result file and the merge carry it: a list in SYMBOL_COLUMNS
 # order (file, line, end_line, name, kind, signature, visibility: str/int;
-# parent, return_type: str or None; parameters: JSON text; words: str).
+# parent, return_type: str or None; parameters: JSON text; words: str; doc: str or None).
 SymbolRow = list[Any]
+
+# Column order of a reference row (extract/references.py's Reference.to_row):
+# file, line (1-based), column (0-based, in characters), name, kind: str/int;
+# receiver, enclosing, module, alias: str or None.
+REFERENCE_COLUMNS = ("file", "line", "column", "name", "kind", "receiver", "enclosing", "module", "alias")
+ReferenceRow = list[Any]
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
@@ -68,12 +74,15 @@ class Symbol:
     return_type: str | None = None
     parent: str | None = None  # name of the enclosing symbol (class, impl type, ...)
     visibility: str = "public"  # as the language spells it: public, export, pub, ...
+    # The first paragraph of its documentation (docstring, JSDoc, Javadoc,
+    # rustdoc, Go doc comment, ...), one line; None when it has none.
+    doc: str | None = None
 
     def to_row(self, file_path: str) -> SymbolRow:
         """The symbol as a result-file row (see SYMBOL_COLUMNS)."""
         params = _params_json(self.parameters) if self.parameters else "[]"
         return [file_path, self.line, self.end_line, self.name, self.kind, self.signature, self.visibility,
-                self.parent, self.return_type, params, split_words(self.name)]
+                self.parent, self.return_type, params, split_words(self.name), self.doc]
 
     def to_json(self, file_path: str) -> dict[str, Any]:
         return {
@@ -87,6 +96,7 @@ class Symbol:
             "return_type": self.return_type,
             "parent": self.parent,
             "visibility": self.visibility,
+            "doc": self.doc,
         }
 
 
@@ -191,7 +201,8 @@ class WarningRecord(TypedDict):
 
 class ResultFile(TypedDict):
     """One unit's result file. Deterministic: files sorted by path, symbols in
-    file then line order, warnings sorted; no timestamps."""
+    file then line order, references by file, line, column, kind and name,
+    warnings sorted; no timestamps."""
 
     format: int
     extractor: str
@@ -200,6 +211,8 @@ class ResultFile(TypedDict):
     files: list[FileRecord]
     symbol_columns: list[str]
     symbols: list[SymbolRow]
+    reference_columns: list[str]
+    references: list[ReferenceRow]
     warnings: list[WarningRecord]
 
 

@@ -13,10 +13,8 @@ later commits and in the working tree.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -36,7 +34,7 @@ from symidx_tasks.impact import (
 from symidx_tasks.pipeline.build import build
 from symidx_tasks.query import open_index
 
-from .trees import write_tree
+from .trees import commit_all, git, write_tree
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
 
@@ -54,17 +52,6 @@ AUTH_DEPENDENTS = {
     "services/checkout": ["libs/auth", "libs/payments", "services/checkout"],
 }
 PAYMENTS_DEPENDENTS = {"libs/payments": ["libs/payments"], "services/checkout": ["libs/payments", "services/checkout"]}
-
-
-def git(root: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
-    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True, env=env).stdout.strip()
-
-
-def commit_all(root: Path, message: str) -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ import pytest
 from symidx_tasks.frontends import cli
 from symidx_tasks.frontends.commands import COMMANDS, TOOLS, Command, ask
 from symidx_tasks.frontends.mcp_server import build_server
+from symidx_tasks.query import open_index
 
 READ = [c for c in COMMANDS if c.is_read]
 
@@ -22,6 +23,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "symbol": {"name": "new"},
     "file": {"path": "services/billing/invoice.go"},
     "symbols": {"package": "libs/payments"},
+    "refs": {"name": "verify_token", "kind": "call"},
+    "callers": {"symbol": "Money", "package": "crates/core"},
     "package": {"package": "shop-auth"},
     "packages": {},
     "search-packages": {"query": "shop"},
@@ -35,6 +38,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "warnings": {},
     "affected": {"files": ["libs/auth/shop_auth/tokens.py"]},
     "map": {"tokens": 300},
+    "api-diff": {"rev_a": "HEAD"},
 }
 
 
@@ -69,7 +73,7 @@ def test_the_mcp_tool_names_are_the_published_ones():
         "search_packages", "get_package", "list_packages", "package_dependencies", "package_dependents",
         "dependency_graph", "dependency_path", "search_symbols", "get_package_symbols", "get_symbol",
         "get_file_symbols", "search_files", "list_package_files", "index_status", "list_warnings",
-        "affected_packages", "repo_map",
+        "affected_packages", "repo_map", "find_references", "get_callers", "api_diff",
     }
     assert all(c.is_read for c in TOOLS.values())
 
@@ -114,12 +118,17 @@ def _argv(command: Command, values: dict[str, Any]) -> list[str]:
 
 
 @pytest.mark.parametrize("command", READ, ids=lambda c: c.name)
-def test_cli_json_is_the_query_answer(command, example_db, conn):
+def test_cli_json_is_the_query_answer(command, index_for):
+    db = index_for(command.name)
     values = SAMPLES[command.name]
     out, err = io.StringIO(), io.StringIO()
-    assert cli.main([*_argv(command, values), "--db", str(example_db), "--json"], out=out, err=err) == 0, err.getvalue()
+    assert cli.main([*_argv(command, values), "--db", str(db), "--json"], out=out, err=err) == 0, err.getvalue()
     params = {p.name: values.get(p.name, p.default) for p in command.params}
-    expected = json.loads(json.dumps(ask(command, conn, params, example_db)))
+    conn = open_index(db)
+    try:
+        expected = json.loads(json.dumps(ask(command, conn, params, db)))
+    finally:
+        conn.close()
     got = json.loads(out.getvalue())
     if command.name == "status":
         got.pop("age_seconds"), expected.pop("age_seconds")
@@ -129,9 +138,10 @@ def test_cli_json_is_the_query_answer(command, example_db, conn):
 
 
 @pytest.mark.parametrize("command", READ, ids=lambda c: c.name)
-def test_cli_text_output(command, example_db):
+def test_cli_text_output(command, index_for):
     out, err = io.StringIO(), io.StringIO()
-    code = cli.main([*_argv(command, SAMPLES[command.name]), "--db", str(example_db)], out=out, err=err)
+    code = cli.main([*_argv(command, SAMPLES[command.name]), "--db", str(index_for(command.name))], out=out,
+                    err=err)
     assert code == 0, err.getvalue()
     if command.name == "warnings":  # the example index has none
         assert out.getvalue() == "" and err.getvalue() == "symidx: no warnings\n"

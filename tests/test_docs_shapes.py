@@ -131,6 +131,12 @@ def test_every_json_example_has_its_answer_shape():
     assert not missing, f"docs/cli.md has no `--json` example for {sorted(missing)}"
 
 
+def test_the_synopsis_lists_every_command():
+    synopsis = DOC.read_text().split("```\n", 2)[1]
+    listed = {line.split()[1] for line in synopsis.splitlines() if line.startswith("symidx ")}
+    assert listed == {c.name for c in COMMANDS}
+
+
 def _run(argv: list[str], db: Path) -> str:
     out, err = io.StringIO(), io.StringIO()
     if "--db" not in argv:
@@ -152,14 +158,14 @@ def tool_table() -> str:
     return "\n".join(rows) + "\n"
 
 
-def test_examples_are_real_output(example_db):
+def test_examples_are_real_output(index_for):
     text = DOC.read_text()
     updated = text
     for line, argv, body in _blocks(text):
         command = _command(argv)
         if not command.is_read or command.name in UNSTABLE or (command.name in UNSTABLE_JSON and "--json" in argv):
             continue
-        real = _run(argv, example_db)
+        real = _run(argv, index_for(command.name))
         if UPDATE:
             updated = updated.replace(f"```\n{line}\n{body}```", f"```\n{line}\n{real}```", 1)
         else:

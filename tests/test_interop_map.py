@@ -61,7 +61,7 @@ def test_symbols_mentioned_by_dependents_come_first(conn: sqlite3.Connection) ->
     assert (billing[0]["name"], billing[0]["used_by"]) == ("Store", 1)
     # Without a mention, types come before functions before constants.
     payments = [s["kind"] for s in by_path["libs/payments"]["symbols"]]
-    assert payments == ["class", "class", "function", "function", "constant", "constant"]
+    assert payments == ["class", "class", "function", "function", "function", "constant", "constant", "constant"]
 
 
 def test_focus_puts_the_owning_package_first_then_its_neighbours(conn: sqlite3.Connection) -> None:

@@ -80,6 +80,23 @@ def check_get_package_symbols(res: Any) -> None:
 def check_get_symbol(res: Any) -> None:
     assert {s["parent"] for s in res["results"]} >= {"Catalog", "Money"}
     assert {s["name"] for s in res["results"]} == {"new"}
+    assert all(set(s["used"]) == {"places", "packages"} for s in res["results"])
+
+
+def check_find_references(res: Any) -> None:
+    assert res["total"] == 2 and {r["kind"] for r in res["results"]} == {"call"}
+    first = res["results"][0]
+    assert first["loc"] == "libs/auth/shop_auth/tokens.py:39:17" and "file" not in first, "loc says it"
+    assert "receiver" not in first, "nulls are left out"
+    assert first["definitions"] == [{"name": "verify_token", "kind": "function", "package": "libs/auth",
+                                     "loc": "libs/auth/shop_auth/tokens.py:47", "how": "package"}]
+
+
+def check_get_callers(res: Any) -> None:
+    assert [(c["name"], c["sites"]) for c in res["results"]] == [
+        ("refresh", ["libs/auth/shop_auth/tokens.py:40:20"]),
+        ("exchange_code", ["libs/auth/plugins/oauth/shop_auth_oauth/provider.py:41:18"])]
+    assert [(c["kind"], c["calls"]) for c in res["results"]] == [("method", 1), ("function", 1)]
 
 
 def check_get_file_symbols(res: Any) -> None:
@@ -119,6 +136,18 @@ def check_repo_map(res: Any) -> None:
     assert text.splitlines()[1].startswith("services/gateway ")  # the focus comes first
 
 
+def check_api_diff(res: Any) -> None:
+    (auth,) = res["packages"]
+    assert (auth["package"], auth["status"]) == ("libs/auth", "changed")
+    assert [s["name"] for s in auth["added"]] == ["revoke_token"]
+    assert [s["name"] for s in auth["removed"]] == ["TokenIssuer.refresh"]
+    (verify,) = auth["changed"]
+    assert verify["name"] == "verify_token" and "leeway" in verify["new"][0]
+    assert {p["loc"] for p in verify["references"]["places"]} == {
+        "libs/payments/shop_payments/authorize.py:6:34", "libs/payments/shop_payments/authorize.py:16:21"}
+    assert res["old"]["extracted"] == ["libs/auth"]  # the other 15 packages were reused
+
+
 TOOL_CASES: dict[str, tuple[dict[str, Any], Check]] = {
     "search_packages": ({"query": "shop-auth"}, check_search_packages),
     "get_package": ({"package": "@shop/web", "all_files": True}, check_get_package),
@@ -130,6 +159,8 @@ TOOL_CASES: dict[str, tuple[dict[str, Any], Check]] = {
     "search_symbols": ({"query": "payment", "kind": "function", "limit": 2}, check_search_symbols),
     "get_package_symbols": ({"package": "libs/payments", "top_level_only": True}, check_get_package_symbols),
     "get_symbol": ({"name": "new"}, check_get_symbol),
+    "find_references": ({"name": "verify_token", "kind": "call"}, check_find_references),
+    "get_callers": ({"symbol": "issue", "package": "shop-auth"}, check_get_callers),
     "get_file_symbols": ({"path": "services/billing/invoice.go", "kind": "method"}, check_get_file_symbols),
     "search_files": ({"query": "cart", "extension": "ts"}, check_search_files),
     "list_package_files": ({"package": "services/billing", "extension": "go", "limit": 2}, check_list_package_files),
@@ -137,6 +168,7 @@ TOOL_CASES: dict[str, tuple[dict[str, Any], Check]] = {
     "list_warnings": ({}, check_list_warnings),
     "affected_packages": ({"files": ["libs/auth/shop_auth/tokens.py"]}, check_affected_packages),
     "repo_map": ({"tokens": 300, "focus": ["services/gateway"]}, check_repo_map),
+    "api_diff": ({"rev_a": "HEAD"}, check_api_diff),
 }
 
 PROMPT_CASES: dict[str, tuple[dict[str, str], list[str]]] = {
@@ -144,7 +176,8 @@ PROMPT_CASES: dict[str, tuple[dict[str, str], list[str]]] = {
     "explore-package": ({"package": "libs/auth"}, ["shop-auth", "verify_token", "libs/payments"]),
     "explore-area": ({"path": "libs"}, ["libs/auth/plugins/oauth", "libs/payments", "process_payment"]),
     "onboard": ({}, ["libs/payments", "services/gateway"]),
-    "impact-analysis": ({"package": "libs/auth"}, ["libs/payments", '"direction":"dependents"']),
+    "impact-analysis": ({"package": "libs/auth"}, ["libs/payments", '"direction":"dependents"',
+                                                   '"name":"TokenIssuer"', '"package":"libs/auth/plugins/oauth"']),
     "understand-dependency": ({"from_package": "shop-auth-oauth", "to_package": "libs/auth"},
                               ["libs/auth/plugins/oauth", "a_depends_on_b"]),
 }
@@ -176,8 +209,10 @@ def test_every_tool_has_a_case():
 
 
 @pytest.mark.parametrize("tool", sorted(TOOL_CASES))
-def test_tool(server, tool):
+def test_tool(server, tool, index_for, example_db):
     arguments, check = TOOL_CASES[tool]
+    if (db := index_for(TOOLS[tool].name)) != example_db:
+        server = build_server(db)
     check(call(server, tool, arguments))
 
 

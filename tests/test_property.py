@@ -13,13 +13,18 @@ from hypothesis import strategies as st
 from .indexing import build, dump, fresh_dump
 from .trees import SAMPLE, write_tree
 
-# Source snippets per extension, each adding one public symbol named {n}.
+# Source snippets per extension, each adding one public symbol named {n} that
+# uses symbols of other packages (through imports and without) and the first
+# snippets' symbols: as edits add definitions of fn_0 / fn0 / Fn0 in several
+# packages, references to them cross the name-resolution limit and back.
 SNIPPETS = {
-    ".py": "\ndef fn_{n}(x: int) -> int:\n    return x\n",
-    ".ts": "\nexport function fn{n}(x: number): number {{ return x; }}\n",
-    ".tsx": "\nexport const C{n} = (p: {{a: string}}) => <div/>;\n",
-    ".go": "\nfunc Fn{n}(x int) int {{ return x }}\n",
-    ".rs": "\npub fn fn_{n}(x: i32) -> i32 {{ x }}\n",
+    ".py": ("\nfrom shop_core.money import process_payment as pp\n\n"
+            "def fn_{n}(x: int) -> int:\n    return pp(fn_0(x)) + AuthService(x).login()\n"),
+    ".ts": ("\nimport {{ Button as B }} from '@shop/ui';\n"
+            "export function fn{n}(x: number): number {{ return B(fn0(checkout(x))); }}\n"),
+    ".tsx": "\nexport const C{n} = (p: {{a: string}}) => <div>{{fn0(Button(p.a))}}</div>;\n",
+    ".go": "\nfunc Fn{n}(x int) int {{ return Fn0(ProcessPayment(x)) }}\n",
+    ".rs": "\npub fn fn_{n}(x: i32) -> i32 {{ Engine::start(fn_0(x)) }}\n",
 }
 NEW_PACKAGES = {
     "python": ("pyproject.toml", '[project]\nname = "gen-{n}"\ndependencies = ["shop-auth"]\n', "gen_{n}/api.py"),

@@ -20,12 +20,13 @@ def test_package_to_json_has_every_field_and_sorted_dependencies() -> None:
 
 
 def test_symbol_row_follows_the_column_order() -> None:
-    symbol = Symbol("processPayment", "function", 3, 9, "def processPayment(a: int)", (Param("a", "int"),), "None")
-    row = dict(zip(SYMBOL_COLUMNS, symbol.to_row("x.py")))
+    symbol = Symbol("processPayment", "function", 3, 9, "def processPayment(a: int)", (Param("a", "int"),), "None",
+                    doc="Charge the card once.")
+    row = dict(zip(SYMBOL_COLUMNS, symbol.to_row("x.py"), strict=True))
     assert row == {
         "file": "x.py", "line": 3, "end_line": 9, "name": "processPayment", "kind": "function",
         "signature": "def processPayment(a: int)", "visibility": "public", "parent": None, "return_type": "None",
-        "parameters": '[{"name":"a","type":"int"}]', "words": "process payment",
+        "parameters": '[{"name":"a","type":"int"}]', "words": "process payment", "doc": "Charge the card once.",
     }
 
 

@@ -26,7 +26,8 @@ from .trees import SAMPLE, write_tree
 def valid(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = write_tree(tmp_path_factory.mktemp("pkg"), {
         "pyproject.toml": '[project]\nname = "a"\n',
-        "a/api.py": "def pay(amount: int) -> int:\n    return amount\n\nclass Cart:\n    def add(self) -> None: ...\n",
+        "a/api.py": ("from shop_core import money\n\ndef pay(amount: int) -> int:\n    return money.convert(amount)\n\n"
+                     "class Cart:\n    def add(self) -> None:\n        pay(1)\n"),
         "a/broken.py": "def ok() -> None: ...\ndef (:\n",
     })
     package = Package(path="libs/a", name="a", kind="python", manifests=["libs/a/pyproject.toml"],
@@ -41,6 +42,11 @@ def test_a_written_result_decodes_to_what_was_written(valid: dict[str, Any]) -> 
     data = result_file.encode(valid)  # type: ignore[arg-type]
     assert result_file.decode(data, "libs/a") == valid
     assert len(valid["symbols"]) == 4 and len(valid["warnings"]) == 2  # the manifest's, the syntax error's
+    assert valid["references"] == [
+        ["a/api.py", 1, 22, "money", "import", None, None, "shop_core", None],
+        ["a/api.py", 4, 17, "convert", "member_call", "money", "pay", None, None],
+        ["a/api.py", 8, 8, "pay", "call", None, "add", None, None],
+    ]
 
 
 def _set(path: tuple[Any, ...], value: Any) -> Callable[[dict[str, Any]], None]:
@@ -62,11 +68,13 @@ def _delete(path: tuple[Any, ...]) -> Callable[[dict[str, Any]], None]:
 
 
 @pytest.mark.parametrize("change, message", [
-    (_set(("format",), 1), "format 1, expected 2"),
+    (_set(("format",), 1), "format 1, expected 3"),
     (_delete(("warnings",)), "result: field 'warnings' missing"),
     (_set(("extra",), 1), "result: unknown field 'extra'"),
     (_set(("files",), {}), "result: field 'files' is an object, expected an array"),
     (_set(("symbol_columns",), ["file"]), "symbol columns differ from this symidx's"),
+    (_set(("reference_columns",), ["file", "line"]), "reference columns differ from this symidx's"),
+    (_delete(("references",)), "result: field 'references' missing"),
     (_set(("key",), "libs/b"), "holds package 'libs/b', expected 'libs/a'"),
     (_set(("package", "path"), "libs/b"), "package: path 'libs/b' differs from the key 'libs/a'"),
     (_delete(("package", "match_key")), "package: field 'match_key' missing"),
@@ -80,7 +88,13 @@ def _delete(path: tuple[Any, ...]) -> Callable[[dict[str, Any]], None]:
     (_set(("files", 0), "a/api.py"), "files[0]: a string, expected an object"),
     (_set(("warnings", 1), {"file": None}), "warnings[1]: field 'message' missing"),
     (_set(("warnings", 0, "file"), 3), "warnings[0]: field 'file' is an integer, expected a string or null"),
-    (_set(("symbols", 2), ["a/api.py", 1]), "symbols[2]: 2 columns, expected 11"),
+    (_set(("symbols", 2), ["a/api.py", 1]), "symbols[2]: 2 columns, expected 12"),
+    (_set(("symbols", 1, 11), 3), "symbols[1]: column 'doc' is an integer, expected a string or null"),
+    (_set(("references", 1), ["a/api.py", 4]), "references[1]: 2 columns, expected 9"),
+    (_set(("references", 0, 2), None), "references[0]: column 'column' is null, expected an integer"),
+    (_set(("references", 2, 5), ["x"]), "references[2]: column 'receiver' is an array, expected a string or null"),
+    (_set(("references", 1, 0), "a/gone.py"), "references[1]: file 'a/gone.py' is not among the result's files"),
+    (_set(("references", 0), "pay"), "references[0]: a string, expected a row (array)"),
     (_set(("symbols", 3), {"name": "x"}), "symbols[3]: an object, expected a row (array)"),
     (_set(("symbols", 1, 1), "4"), "symbols[1]: column 'line' is a string, expected an integer"),
     (_set(("symbols", 0, 1), True), "symbols[0]: column 'line' is a boolean, expected an integer"),
@@ -116,10 +130,10 @@ def test_merge_keeps_the_rows_of_a_result_that_fails_the_check(tmp_path: Path) -
     conn.close()
     path = db.parent / "results" / result_file.result_name("libs/auth")
     result = json.loads(path.read_bytes())
-    result["symbols"][0] = result["symbols"][0][:10]  # valid JSON, one column short
+    result["symbols"][0] = result["symbols"][0][:11]  # valid JSON, one column short
     path.write_bytes(json.dumps(result).encode())
     stats = merge_results(str(db), str(db.parent / "results"), keys)
-    assert stats.unreadable == [f"libs/auth: {path.name}: symbols[0]: 10 columns, expected 11"]
+    assert stats.unreadable == [f"libs/auth: {path.name}: symbols[0]: 11 columns, expected 12"]
     assert stats.reloaded == [] and dump(db) == before
     # The next build sees the result changed behind doit's back and re-extracts it.
     run = build(repo, db)

@@ -1,7 +1,14 @@
 """Small real monorepos written into temp dirs."""
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
+
+# A fixed identity and date: commits (and so their hashes) are the same on every run.
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z",
+           "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z"}
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -13,6 +20,17 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(content)
     return root
+
+
+def git(root: Path, *args: str) -> str:
+    """``git ARGS`` in ``root``; its standard output, stripped."""
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True,
+                          env={**os.environ, **GIT_ENV}).stdout.strip()
+
+
+def commit_all(root: Path, message: str) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
 
 
 SAMPLE: dict[str, str] = {

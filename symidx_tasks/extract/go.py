@@ -5,15 +5,26 @@ receiver), because an unexported type's methods are still reachable through
 embedding and through values returned by exported functions. Struct fields and
 interface methods are read only inside exported types: their container is the
 symbol they hang from.
+
+``doc`` is the first paragraph of the comment group directly above a
+declaration (see docs.py), directive lines (``//go:generate``, ``//line``,
+``//export``) left out as ``go doc`` does. In a grouped declaration
+(``const (...)``, ``var (...)``, ``type (...)``) a spec without a comment of
+its own takes the group's. Struct fields and interface methods have the
+comments above them; trailing same-line comments are not read.
 """
 from __future__ import annotations
+
+import re
 
 from tree_sitter import Node
 
 from ..model import Param, Symbol
+from .docs import attached, line_doc
 from .syntax import flat, header, lines, one_line, text
 
 _PUBLIC = "public"
+_DIRECTIVE = re.compile(rb"//(?:line |extern |export |[a-z0-9]+:[a-z0-9])")
 
 
 def extract(root: Node, source: bytes) -> list[Symbol]:
@@ -43,6 +54,18 @@ def _method(node: Node, source: bytes) -> list[Symbol]:
     return [_callable(node, source, name, "method", _receiver_type(node, source))]
 
 
+def _doc(node: Node, source: bytes) -> str | None:
+    found = attached(node, source, b"/", ("comment",))
+    return line_doc([c for c in found if not _DIRECTIVE.match(source, c.start_byte)], source) if found else None
+
+
+def _spec_doc(spec: Node, declaration: Node, source: bytes) -> str | None:
+    """A grouped spec's own comment, else its group's; an ungrouped one (on its keyword's line)
+    has the declaration's."""
+    grouped = source.find(b"\n", declaration.start_byte, spec.start_byte) >= 0
+    return (_doc(spec, source) if grouped else None) or _doc(declaration, source)
+
+
 def _callable(node: Node, source: bytes, name: str, kind: str, parent: str | None) -> Symbol:
     result = node.child_by_field_name("result")
     first, last = lines(node)
@@ -56,6 +79,7 @@ def _callable(node: Node, source: bytes, name: str, kind: str, parent: str | Non
         return_type=text(result, source) or None,
         parent=parent,
         visibility=_PUBLIC,
+        doc=_doc(node, source),
     )
 
 
@@ -117,7 +141,8 @@ def _types(node: Node, source: bytes) -> list[Symbol]:
         else:  # the members are symbols of their own: stop at the keyword
             signature = f"type {flat(source, spec.start_byte, type_node.start_byte)} {kind}"
         first, last = lines(spec)
-        symbols.append(Symbol(name, kind, first, last, signature, parent=None, visibility=_PUBLIC))
+        doc = _spec_doc(spec, node, source)
+        symbols.append(Symbol(name, kind, first, last, signature, parent=None, visibility=_PUBLIC, doc=doc))
         if type_node is not None and kind == "struct":
             symbols.extend(_struct_fields(type_node, source, name))
         elif type_node is not None and kind == "interface":
@@ -141,8 +166,9 @@ def _struct_fields(struct: Node, source: bytes, parent: str) -> list[Symbol]:
         else:
             continue
         first, last = lines(field)
+        doc = _doc(field, source)
         symbols.extend(
-            Symbol(n, "field", first, last, signature, parent=parent, visibility=_PUBLIC)
+            Symbol(n, "field", first, last, signature, parent=parent, visibility=_PUBLIC, doc=doc)
             for n, signature in entries
             if _is_exported(n)
         )
@@ -177,7 +203,8 @@ def _values(node: Node, source: bytes) -> list[Symbol]:
         if first != last:  # a multi-line value (a func literal, a composite) is no signature
             end = (spec.child_by_field_name("type") or names[-1]).end_byte
         signature = f"{keyword} {flat(source, spec.start_byte, end)}"
-        symbols.extend(Symbol(n, kind, first, last, signature, visibility=_PUBLIC) for n in exported)
+        doc = _spec_doc(spec, node, source)
+        symbols.extend(Symbol(n, kind, first, last, signature, visibility=_PUBLIC, doc=doc) for n in exported)
     return symbols
 
 

@@ -16,6 +16,11 @@ out; a field keeps its initializer only when that ends on the field's first
 line. A field's ``return_type`` is its declared type. A record's parameters
 are its components, and so are its compact constructor's. A symbol's line is
 that of its first keyword, not of the annotations above it.
+
+``doc`` is the first paragraph of the Javadoc comment (``/** ... */``) above a
+declaration, read through the annotations between them and through other
+comments; inline tags such as ``{@link X}`` are reduced to their text (see
+docs.py). Each declarator of a multi-name declaration shares its comment.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from typing import Any
 from tree_sitter import Node
 
 from ..model import Param, Symbol
+from .docs import attached, block_doc
 from .syntax import child_of_type, drain, first_line, members, public_symbol, start_of_first, text, written
 
 _TYPE_KINDS = {
@@ -47,6 +53,8 @@ _HEADER_ENDS = frozenset(
     {"block", "constructor_body", "class_body", "interface_body", "enum_body", "annotation_type_body", ";", "default"}
 )
 _NOT_SIGNATURE = frozenset({"marker_annotation", "annotation", "line_comment", "block_comment"})
+
+_COMMENTS = ("line_comment", "block_comment")
 
 
 def extract(root: Node, source: bytes) -> list[Symbol]:
@@ -105,7 +113,10 @@ def _header(node: Node, source: bytes) -> str:
 def _symbol(
     node: Node, source: bytes, name: str, kind: str, parent: str | None, signature: str, **extra: Any
 ) -> Symbol:
-    return public_symbol(node, name, kind, parent, signature, dropped=_NOT_SIGNATURE, source=source, **extra)
+    doc = block_doc(attached(node, source, b"/", _COMMENTS), source)
+    return public_symbol(
+        node, name, kind, parent, signature, dropped=_NOT_SIGNATURE, source=source, doc=doc, **extra
+    )
 
 
 def _type(node: Node, source: bytes, parent: str | None) -> Symbol:

@@ -17,6 +17,11 @@ A class's parameters are those of its primary constructor. Signatures leave
 out annotations, comments and bodies; a property keeps its initializer only
 when that ends on the property's first line. A property's ``return_type`` is
 its declared type; ``vararg`` parameters are typed ``vararg T``.
+
+``doc`` is the first paragraph of the KDoc comment (``/** ... */``) above a
+declaration, read through the annotations between them and through other
+comments; inline tags such as ``{@link X}`` are reduced to their text (see
+docs.py). Each declarator of a multi-name declaration shares its comment.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from typing import Any
 from tree_sitter import Node
 
 from ..model import Param, Symbol
+from .docs import attached, block_doc
 from .syntax import child_of_type, drain, first_line, members, public_symbol, start_of_first, text, written
 
 _HIDDEN = frozenset({"private", "internal", "protected"})
@@ -33,6 +39,8 @@ _BODIES = frozenset({"class_body", "enum_class_body"})
 # What ends a header: a body, or a secondary constructor's `: this(...)`.
 _HEADER_ENDS = _BODIES | {"function_body", "constructor_delegation_call"}
 _NOT_SIGNATURE = frozenset({"annotation", "file_annotation", "line_comment", "multiline_comment"})
+
+_COMMENTS = ("line_comment", "multiline_comment")
 
 
 def extract(root: Node, source: bytes) -> list[Symbol]:
@@ -75,7 +83,10 @@ def _is_public(node: Node, source: bytes) -> bool:
 def _symbol(
     node: Node, source: bytes, name: str, kind: str, parent: str | None, signature: str, **extra: Any
 ) -> Symbol:
-    return public_symbol(node, name, kind, parent, signature, dropped=_NOT_SIGNATURE, source=source, **extra)
+    doc = block_doc(attached(node, source, b"/", _COMMENTS), source)
+    return public_symbol(
+        node, name, kind, parent, signature, dropped=_NOT_SIGNATURE, source=source, doc=doc, **extra
+    )
 
 
 def _header(node: Node, source: bytes) -> str:

@@ -4,12 +4,17 @@ Nested messages and enums have the enclosing message as parent, fields their
 message (a ``oneof`` is no symbol: its fields belong to the message, as in the
 generated code), enum values their enum, rpcs their service. Fields of an
 ``extend Foo { ... }`` block have parent ``Foo``.
+
+``doc`` is the first paragraph of the ``//`` (or ``/* */``) comments directly
+above a definition, field, enum value or rpc (what protoc passes to code
+generators as leading comments); trailing same-line comments are not read.
 """
 from __future__ import annotations
 
 from tree_sitter import Node
 
 from ..model import Param, Symbol
+from .docs import attached, line_doc
 from .syntax import child_of_type, drain, flat, one_line, public_symbol, text
 
 # Definitions whose name is a child node of its own type, and where their members live.
@@ -32,7 +37,7 @@ def extract(root: Node, source: bytes) -> list[Symbol]:
             if kind in _DEFINITIONS:
                 name_type, body_type = _DEFINITIONS[kind]
                 name = text(child_of_type(node, name_type), source)
-                symbols.append(public_symbol(node, name, kind, parent, f"{kind} {name}"))
+                symbols.append(public_symbol(node, name, kind, parent, f"{kind} {name}", doc=_doc(node, source)))
                 containers.append((child_of_type(node, body_type) if body_type else node, name))
             elif kind == "oneof":
                 containers.append((node, parent))
@@ -41,13 +46,19 @@ def extract(root: Node, source: bytes) -> list[Symbol]:
                 containers.append((child_of_type(node, "message_body"), extended))
             elif kind in _FIELDS:
                 signature = _up_to(node, source, "field_number")
-                symbols.append(public_symbol(node, _name(node, source), "field", parent, signature))
+                doc = _doc(node, source)
+                symbols.append(public_symbol(node, _name(node, source), "field", parent, signature, doc=doc))
             elif kind == "enum_field":
                 signature = _up_to(node, source, "int_lit")
-                symbols.append(public_symbol(node, _name(node, source), "constant", parent, signature))
+                doc = _doc(node, source)
+                symbols.append(public_symbol(node, _name(node, source), "constant", parent, signature, doc=doc))
             elif kind == "rpc":
                 symbols.append(_rpc(node, source, parent))
     return symbols
+
+
+def _doc(node: Node, source: bytes) -> str | None:
+    return line_doc(attached(node, source, b"/", ("comment",)), source)
 
 
 def _name(node: Node, source: bytes) -> str:
@@ -73,6 +84,7 @@ def _rpc(node: Node, source: bytes, service: str | None) -> Symbol:
         f"rpc {name}({request or ''}) returns ({response or ''})",
         parameters=(Param("request", request),) if request else (),
         return_type=response,
+        doc=_doc(node, source),
     )
 
 

@@ -20,6 +20,11 @@ Deliberately simple, and so documented rather than guessed at:
 - A constant's signature is the whole assignment on one line, cut at 120
   characters. ``T = TypeVar("T")`` (and ParamSpec, TypeVarTuple) is a type
   parameter, not a constant, and is not reported.
+- ``doc`` is the first paragraph of the docstring: the string literal that is
+  the first statement of a function or class body (comments before it
+  ignored, as Python does; not an f-string or bytes); for a constant or a
+  ``type`` alias, the string literal statement right after it (the attribute
+  docstring Sphinx and PEP 258 read). ``#`` comments are not docs in Python.
 """
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ import re
 from tree_sitter import Node
 
 from ..model import Param, Symbol
+from .docs import paragraph
 from .syntax import clip, drain, header, lines, members, one_line, text
 
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*\Z")
@@ -72,15 +78,17 @@ def _function(node: Node, source: bytes, parent: str | None) -> Symbol | None:
         return None
     first, last = lines(node)
     returns = node.child_by_field_name("return_type")
+    body = node.child_by_field_name("body")
     return Symbol(
         name=name,
         kind="method" if parent is not None else "function",
         line=first,
         end_line=last,
-        signature=header(node, source, node.child_by_field_name("body")),
+        signature=header(node, source, body),
         parameters=_parameters(node.child_by_field_name("parameters"), source, parent is not None),
         return_type=_flat(text(returns, source)) if returns is not None else None,
         parent=parent,
+        doc=_body_docstring(body, source),
     )
 
 
@@ -89,13 +97,15 @@ def _class(node: Node, source: bytes, parent: str | None) -> Symbol | None:
     if not name or not _is_public(name):
         return None
     first, last = lines(node)
+    body = node.child_by_field_name("body")
     return Symbol(
         name=name,
         kind="class",
         line=first,
         end_line=last,
-        signature=header(node, source, node.child_by_field_name("body")),
+        signature=header(node, source, body),
         parent=parent,
+        doc=_body_docstring(body, source),
     )
 
 
@@ -159,7 +169,8 @@ def _constants(stmt: Node, assignment: Node, source: bytes) -> list[Symbol]:
         return []
     first, last = lines(stmt)
     signature = clip(one_line(text(stmt, source)))
-    return [Symbol(name=n, kind="constant", line=first, end_line=last, signature=signature) for n in names]
+    doc = _docstring(stmt.next_named_sibling, source)
+    return [Symbol(name=n, kind="constant", line=first, end_line=last, signature=signature, doc=doc) for n in names]
 
 
 def _is_type_variable(value: Node | None, source: bytes) -> bool:
@@ -179,9 +190,41 @@ def _type_alias(node: Node, source: bytes) -> list[Symbol]:
     if not name or not _is_public(name):
         return []
     first, last = lines(node)
-    return [Symbol(name=name, kind="type", line=first, end_line=last, signature=clip(one_line(text(node, source))))]
+    signature = clip(one_line(text(node, source)))
+    doc = _docstring(node.next_named_sibling, source)
+    return [Symbol(name=name, kind="type", line=first, end_line=last, signature=signature, doc=doc)]
 
 
 def _flat(written: str) -> str:
     """`one_line`, skipped for the common text that is one line already."""
     return one_line(written) if "\n" in written or "  " in written else written
+
+
+def _body_docstring(body: Node | None, source: bytes) -> str | None:
+    """The docstring of a function or class body: its first statement, if a string."""
+    if body is None:
+        return None
+    first: Node | None = body.named_child(0) if body.named_child_count else None
+    while first is not None and first.type == "comment":
+        first = first.next_named_sibling
+    return _docstring(first, source)
+
+
+def _docstring(stmt: Node | None, source: bytes) -> str | None:
+    """The first paragraph of ``stmt`` when it is a lone string literal statement, else None."""
+    string = stmt
+    # this grammar inlines expression statements; older ones wrapped them
+    if string is not None and string.type == "expression_statement" and string.named_child_count == 1:
+        string = string.named_child(0)
+    if string is None or string.type != "string":
+        return None  # an implicit concatenation or any other expression is no docstring
+    written = text(string, source)
+    quote = min((i for i in (written.find('"'), written.find("'")) if i >= 0), default=-1)
+    prefix = written[:quote].lower() if quote >= 0 else "f"
+    if "f" in prefix or "b" in prefix:
+        return None  # f-strings and bytes are not docstrings
+    delimiter = written[quote : quote + 3] if written[quote : quote + 3] in ('"""', "'''") else written[quote]
+    body = written[quote + len(delimiter) :]
+    if body.endswith(delimiter):
+        body = body[: -len(delimiter)]
+    return paragraph(body.splitlines())

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..model import ReferenceRow
 from .languages import parser_for
 from .refqueries import RefSpec, has_references, last_segment, query_for, spec_for
 
@@ -32,9 +33,6 @@ _IMPORT_MODULE = "import.module"
 # to narrow resolution by its first segment, not to be read whole.
 RECEIVER_LIMIT = 80
 _QUOTES = "\"'`"
-
-# Column order of a reference row in a result file (see Reference.to_row).
-REFERENCE_COLUMNS = ("file", "line", "column", "name", "kind", "receiver", "enclosing", "module", "alias")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +52,8 @@ class Reference:
     module: str | None = None  # imports: the module or path imported from, as written
     alias: str | None = None  # imports: the local name when it differs (``import a as b``)
 
-    def to_row(self, file_path: str) -> list[Any]:
-        """The reference as a result-file row (see REFERENCE_COLUMNS)."""
+    def to_row(self, file_path: str) -> ReferenceRow:
+        """The reference as a result-file row (see model.REFERENCE_COLUMNS)."""
         return [file_path, self.line, self.column, self.name, self.kind, self.receiver, self.enclosing,
                 self.module, self.alias]
 

@@ -19,20 +19,30 @@ does not touch ``def self.x``, as in Ruby. Only class, module and
 Parameters keep their prefixes (``*args``, ``**opts``, ``&blk``, ``key:``, ``...``)
 and have no type. A constant's signature is its assignment when that fits on
 one line, else its name.
+
+``doc`` is the first paragraph of the ``#`` comment block directly above a
+definition (above the whole statement for ``private def x``; one block for
+every name of an ``attr_accessor``), up to the first YARD tag (``@param``);
+tool directives (``# rubocop:``, ``# frozen_string_literal:``, ``# typed:``,
+``# :nodoc:``) are not text. See docs.py for the rules every language shares.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tree_sitter import Node
 
 from ..model import Param, Symbol
+from .docs import attached, line_doc
 from .syntax import drain, flat, lines, members, one_line, public_symbol, text
 
 # Bare calls that set the visibility of the defs that follow: are they public?
 _SECTIONS = {"public": True, "private": False, "protected": False, "module_function": True}
 _CLASS_SECTIONS = {"public_class_method": True, "private_class_method": False}
 _ATTRIBUTES = ("attr_reader", "attr_writer", "attr_accessor", "attr")
+# Comments that are instructions to a tool, not documentation.
+_DIRECTIVE = re.compile(rb"#\s*(?:rubocop:|frozen_string_literal:|typed:|:nodoc:)")
 
 
 def extract(root: Node, source: bytes) -> list[Symbol]:
@@ -93,16 +103,17 @@ class _Body:
             if not args:  # `private()`
                 self.section_public = _SECTIONS[word]
             for arg in args:
+                # `private def x`: the comments above the statement are the def's
                 if arg.type in ("method", "singleton_method"):
-                    self._def(arg, _SECTIONS[word])
+                    self._def(arg, _SECTIONS[word], node)
                 elif arg.type == "call" and text(arg.child_by_field_name("method"), self.source) in _ATTRIBUTES:
-                    self._attributes(arg, _SECTIONS[word])
+                    self._attributes(arg, _SECTIONS[word], node)
                 elif (name := _symbol_name(arg, self.source)) is not None:
                     self.named_public[(name, False)] = _SECTIONS[word]
         elif word in _CLASS_SECTIONS:
             for arg in args:
                 if arg.type == "singleton_method":
-                    self._def(arg, _CLASS_SECTIONS[word])
+                    self._def(arg, _CLASS_SECTIONS[word], node)
                 elif (name := _symbol_name(arg, self.source)) is not None:
                     self.named_public[(name, True)] = _CLASS_SECTIONS[word]
         elif word == "private_constant":
@@ -110,7 +121,7 @@ class _Body:
         elif word in _ATTRIBUTES:
             self._attributes(node, self.section_public)
 
-    def _def(self, node: Node, public: bool) -> None:
+    def _def(self, node: Node, public: bool, statement: Node | None = None) -> None:
         """``def x`` or ``def self.x``; only ``private_class_method`` hides the latter."""
         on_self = node.type == "singleton_method"
         name_node = node.child_by_field_name("name")
@@ -126,17 +137,19 @@ class _Body:
             "method" if in_type else "function",
             flat(self.source, node.start_byte, end),
             parameters=_parameters(params, self.source),
+            doc=self._doc(statement or node),
         )
         self.methods.append((symbol, public or on_self, on_self))
 
-    def _attributes(self, node: Node, public: bool) -> None:
+    def _attributes(self, node: Node, public: bool, statement: Node | None = None) -> None:
         """``attr_accessor :a, :b``: a method per name, its signature ``attr_accessor :a``."""
         word = text(node.child_by_field_name("method"), self.source)
         arguments = node.child_by_field_name("arguments")
+        doc = self._doc(statement or node)
         for arg in arguments.named_children if arguments is not None else ():
             name = _symbol_name(arg, self.source)
             if name is not None:
-                symbol = self._symbol(node, name, "method", f"{word} :{name}")
+                symbol = self._symbol(node, name, "method", f"{word} :{name}", doc=doc)
                 self.methods.append((symbol, public, False))
 
     def _constants(self, node: Node) -> None:
@@ -145,16 +158,21 @@ class _Body:
         names = [text(t, self.source) for t in targets if t is not None and t.type == "constant"]
         first, last = lines(node)
         signature = one_line(text(node if first == last else left, self.source))
-        self.constants.extend(self._symbol(node, name, "constant", signature) for name in names)
+        doc = self._doc(node) if names else None
+        self.constants.extend(self._symbol(node, name, "constant", signature, doc=doc) for name in names)
 
     def _module(self, node: Node) -> Symbol:
         name = node.child_by_field_name("name")
         end = (node.child_by_field_name("superclass") or name or node).end_byte
         signature = flat(self.source, node.start_byte, end)
-        return self._symbol(node, one_line(text(name, self.source)), node.type, signature)
+        return self._symbol(node, one_line(text(name, self.source)), node.type, signature, doc=self._doc(node))
 
     def _symbol(self, node: Node, name: str, kind: str, signature: str, **extra: Any) -> Symbol:
         return public_symbol(node, name, kind, self.parent, signature, **extra)
+
+    def _doc(self, node: Node) -> str | None:
+        found = attached(node, self.source, b"#", ("comment",))
+        return line_doc([c for c in found if not _DIRECTIVE.match(self.source, c.start_byte)], self.source)
 
 
 def _symbol_name(node: Node, source: bytes) -> str | None:

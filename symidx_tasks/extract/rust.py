@@ -6,12 +6,21 @@ module), ``extern`` blocks, ``impl`` blocks (parent = the implemented type) and
 reachable from outside unless re-exported, and re-exports are not symbols.
 Members inherit the visibility of the item that makes them reachable: enum
 variants and trait items that of their enum or trait, trait-impl methods "pub".
+
+``doc`` is the first paragraph of the outer doc comments above an item
+(``///`` and ``/** */``; ``#[doc = "..."]`` attributes too), read through the
+attributes between them and the item; plain comments among them are passed
+over, inner docs (``//!``, ``/*! */``) belong to the enclosing module and are
+not read. As everywhere (docs.py), a blank line detaches a comment.
 """
 from __future__ import annotations
+
+import re
 
 from tree_sitter import Node
 
 from ..model import Param, Symbol
+from .docs import attached, comment_lines, paragraph
 from .syntax import drain, flat, header, lines, one_line, span, text
 
 # Items that need their own `pub`, and the kind each one is recorded as.
@@ -37,6 +46,9 @@ _MEMBER_KINDS = {
 }
 # Bodies that end a signature; a tuple struct's fields stay in it: `pub struct Id(u64)`.
 _BLOCK_BODIES = ("block", "declaration_list", "field_declaration_list", "enum_variant_list")
+_COMMENTS = ("line_comment", "block_comment")
+_ATTRIBUTES = ("attribute_item",)
+_DOC_ATTRIBUTE = re.compile(r'#\[\s*doc\s*=\s*"((?:[^"\\]|\\.)*)"\s*\]\Z', re.DOTALL)
 
 
 def extract(root: Node, source: bytes) -> list[Symbol]:
@@ -90,6 +102,7 @@ def _symbol(node: Node, source: bytes, kind: str, parent: str | None, visibility
         return_type=text(return_type, source) or None,
         parent=parent,
         visibility=visibility,
+        doc=_doc(node, source),
     )
 
 
@@ -163,7 +176,12 @@ def _tuple_fields(body: Node, source: bytes, parent: str) -> list[Symbol]:
                 first, last = lines(child)
                 written = flat(source, visibility.start_byte, child.end_byte)
                 as_written = one_line(text(visibility, source))
-                symbols.append(Symbol(str(index), "field", first, last, written, parent=parent, visibility=as_written))
+                symbols.append(
+                    Symbol(
+                        str(index), "field", first, last, written, parent=parent, visibility=as_written,
+                        doc=_doc(visibility, source),
+                    )
+                )
             index, visibility = index + 1, None
     return symbols
 
@@ -214,4 +232,25 @@ def _macro(node: Node, source: bytes, parent: str | None) -> Symbol | None:
         return None
     first, last = lines(node)
     signature = flat(source, node.start_byte, name.end_byte)
-    return Symbol(text(name, source), "macro", first, last, signature, parent=parent, visibility="pub")
+    doc = _doc(node, source)
+    return Symbol(text(name, source), "macro", first, last, signature, parent=parent, visibility="pub", doc=doc)
+
+
+def _doc(node: Node, source: bytes) -> str | None:
+    lines: list[str] = []
+    for found in reversed(attached(node, source, b"/]", _COMMENTS, _ATTRIBUTES)):
+        written = text(found, source)
+        if found.type == "attribute_item":
+            doc = _DOC_ATTRIBUTE.match(written)
+            if doc is not None:  # the common escapes only: a doc string is prose
+                lines.extend(doc.group(1).replace('\\"', '"').replace("\\n", "\n").splitlines())
+        elif _is_outer_doc(written):
+            lines.extend(comment_lines(written))
+    return paragraph(lines) if lines else None
+
+
+def _is_outer_doc(comment: str) -> bool:
+    """``/// x`` and ``/** x */``, not ``//// x``, ``/*** x */``, ``/**/`` or inner ``//!``/``/*!``."""
+    if comment.startswith("///"):
+        return not comment.startswith("////")
+    return comment.startswith("/**") and not comment.startswith(("/***", "/**/"))

@@ -47,6 +47,14 @@ starts. Parameters keep ``...rest``; TypeScript's ``this`` parameter is
 dropped; a destructured parameter is named as written (``{a, b}``).
 Only module, namespace, class and interface bodies are walked, never
 function bodies.
+
+``doc`` is the first paragraph of the JSDoc/TSDoc comment (``/** ... */``)
+directly above a declaration or the ``export`` statement that wraps it, read
+through decorators and other comments (``// eslint-disable-next-line``), up to
+the first blank line or block tag (``@param``); ``{@link X}`` becomes ``X``
+(see docs.py). A declaration exported by name (``export { a }``) has the
+comment above its own declaration; the declarators of ``const a = 1, b = 2``
+have none of their own.
 """
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from ..model import Param, Symbol
+from .docs import attached, block_doc
 from .syntax import child_of_type, clip, flat, members, one_line, text
 
 FUNCTION_DECLARATIONS = frozenset({"function_declaration", "generator_function_declaration", "function_signature"})
@@ -31,6 +32,8 @@ _CLASS_VALUES = frozenset({"class"})
 _METHOD_MEMBERS = frozenset({"method_definition", "method_signature", "abstract_method_signature"})
 _FIELD_MEMBERS = frozenset({"public_field_definition", "field_definition"})
 _HIDDEN_ACCESS = frozenset({"private", "protected"})
+_COMMENTS = ("comment",)
+_DECORATORS = ("decorator",)
 # A signature ends before a body, a value or a list separator.
 _SIGNATURE_TRIM = " {:=;,"
 
@@ -333,6 +336,8 @@ class Declarations:
             return_type=return_type,
             parent=parent,
             visibility=visibility,
+            # the JSDoc above its first token (`export`, or a member past its decorators)
+            doc=block_doc(attached(first, self.source, b"/@)", _COMMENTS, _DECORATORS), self.source),
         )
 
 

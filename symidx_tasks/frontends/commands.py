@@ -197,10 +197,11 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     db.parent.mkdir(parents=True, exist_ok=True)
     with holding(IndexFiles(db).build_lock):
         if args.scheduler is None and args.worker_root is None:
-            return build(args.root, db, args.jobs, args.strict or None, extra, out)
+            return build(args.root, db, args.jobs, args.strict or None, extra, out, cache=args.cache)
         from ..pipeline.dask_packages import run_doit
 
-        loader = task_loader(args.root, db, strict=args.strict or None, outfile=out)
+        # Package tasks on Dask do not use the cache (pipeline/dask_packages.py).
+        loader = task_loader(args.root, db, strict=args.strict or None, outfile=out, cache=args.cache)
         return run_doit(loader, ["run", *extra, "index"], scheduler=args.scheduler, worker_root=args.worker_root,
                         workers=args.jobs)
 
@@ -246,9 +247,9 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "symbol", "every definition of a symbol name, across packages",
         (Param("name", str, help="the exact symbol name"), SYMBOL_KIND, PACKAGE_FILTER, _limit(q.LIST_LIMIT), OFFSET),
-        q.get_symbol, a.SearchPage[a.SymbolRow], text.definitions, "get_symbol",
+        q.get_symbol, a.SearchPage[a.DefinitionRow], text.definitions, "get_symbol",
         "Every definition of exactly this symbol name across all packages (case-insensitive only if there is "
-        "no exact match)."),
+        "no exact match), each with how often it is used (references resolved to it, and in how many packages)."),
     Command(
         "file", "the symbols of a file, in source order",
         (Param("path", str, help="repo-relative path (an absolute path under the indexed root works too)"),
@@ -262,6 +263,26 @@ COMMANDS: tuple[Command, ...] = (
          _limit(q.LIST_LIMIT), OFFSET),
         q.package_symbols, a.Page[a.SymbolRow], text.package_symbols, "get_package_symbols",
         "The symbols of one package in file and line order (members carry their parent)."),
+    # -- references
+    Command(
+        "refs", "where a name is used: every reference, with the definitions it resolves to",
+        (Param("name", str, help="the symbol name"),
+         Param("package", str, None, "only references to the definitions in this package (path or name)"),
+         Param("kind", str, None, "one kind of use", choices=q.REF_KINDS), _limit(q.LIST_LIMIT), OFFSET),
+        q.find_references, a.SearchPage[a.ReferenceRow], text.references, "find_references",
+        "Every place a symbol name is used (imports, calls, member calls, constructions, type uses, "
+        "inheritance, constants) as file:line:col, with its package, enclosing symbol, receiver, and the "
+        "definitions it resolved to and how (import, package, dependency, name). package keeps references to "
+        "that package's definitions; kind keeps one kind of use."),
+    Command(
+        "callers", "the symbols that call a symbol, with their call sites",
+        (Param("symbol", str, help="the called symbol's name"),
+         Param("package", str, None, "only calls of the definition in this package (path or name)"),
+         _limit(q.LIST_LIMIT), OFFSET),
+        q.get_callers, a.SearchPage[a.CallerRow], text.callers, "get_callers",
+        "The symbols whose bodies call, construct or member-call a symbol (calls resolved to a definition of "
+        "that name; package narrows to one package's definition), each with its call sites (file:line:col) "
+        "and the definitions called. A caller named null is a file's top level."),
     # -- packages
     Command(
         "package", "one package: metadata, dependencies, files, public API",
@@ -353,6 +374,19 @@ COMMANDS: tuple[Command, ...] = (
         "Which packages a change affects: changed files (git since a revision, or the given paths) -> their "
         "packages -> every package depending on them transitively, each with the dependency chain and the "
         "reason (file changed, manifest changed, package added, package removed)."),
+    Command(
+        "api-diff", "the public API a change adds, removes and changes, per package, with its users",
+        (Param("rev_a", str, help="the old revision (commit, branch, tag)", metavar="REV_A"),
+         Param("rev_b", str, None, "the new revision (default: the working tree)", positional=True,
+               metavar="REV_B"),
+         Param("jobs", int, None, "parallel extraction workers (default: CPUs)", minimum=1, aliases=("-j",)),
+         Param("markdown", bool, False, "Markdown for a pull-request comment", cli_only=True)),
+        impact.api_diff.api_diff, impact.ApiDiff, text.api_diff, "api_diff",
+        "Public symbols added, removed and with a changed signature, per package, between two git revisions "
+        "(rev_b defaults to the working tree), each removed or changed symbol with the places in other "
+        "packages that use it. Brings the index up to date first; the old side is built in a temporary git "
+        "worktree, re-extracting only the packages whose inputs differ.",
+        wants_db=True),
     # -- interop
     Command(
         "map", "a token-budgeted map of the repo for agents: central packages and their most-used API",
@@ -387,7 +421,9 @@ COMMANDS: tuple[Command, ...] = (
          Param("strict", bool, False, "fail when the index has warnings (default: the config's `strict`)"),
          Param("always", bool, False, "re-extract every package"),
          Param("scheduler", str, None, "extract on this Dask scheduler (tcp://HOST:8786; docs/scale-out.md)"),
-         Param("worker_root", str, None, "with --scheduler: the checkout's path on the workers (default: --root)")),
+         Param("worker_root", str, None, "with --scheduler: the checkout's path on the workers (default: --root)"),
+         Param("cache", str, None, "result cache: local, off, a directory or a URL such as s3://bucket/prefix "
+               "(default: the config's [cache] url; docs/cache.md)")),
         run=_build, db_option=False),
     Command(
         "serve", "serve the index to agents: MCP over stdio (read-only)",

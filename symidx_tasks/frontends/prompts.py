@@ -78,8 +78,12 @@ def add_prompts(server: MCPServer, index: Index) -> None:
             f"Assess the impact of changing the package '{package}'. Every package that depends on it, "
             f"directly or transitively (BFS over internal dependencies):\n"
             f"{fact('dependency_graph', package=package, direction='dependents')}\n"
-            "For each direct dependent, use search_symbols / get_file_symbols to find where it uses the "
-            "package's public API (get_package lists it), then rank the risk and suggest what to test."
+            "Its symbols that other packages reference, most referenced first, each with the referencing "
+            f"packages and how many places: {_read(index, q.package_usage, package)}\n"
+            "For the symbols a change touches, use find_references (with package set to this one) to list "
+            "every place that uses them and get_callers for the functions that call them; then rank the risk "
+            "per dependent and suggest what to test. A dependent with no referenced symbol may still use the "
+            "package in ways references do not show (reflection, configuration, generated code)."
         )
 
     @server.prompt(name="understand-dependency", description="How two packages are connected")

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from typing import Any, TextIO
 
 from ..query.answers import (
+    CallerRow,
+    DefinitionRow,
     Dependencies,
     DependencyPath,
     Dependents,
@@ -21,6 +23,7 @@ from ..query.answers import (
     PackageDetail,
     PackageSummary,
     Page,
+    ReferenceRow,
     SearchPage,
     Status,
     SymbolRow,
@@ -88,11 +91,57 @@ def search_hits(res: SearchPage[SymbolRow], p: Params, out: TextIO, err: TextIO)
     more(res, err, "matches")
 
 
-def definitions(res: SearchPage[SymbolRow], p: Params, out: TextIO, err: TextIO) -> None:
+def definitions(res: SearchPage[DefinitionRow], p: Params, out: TextIO, err: TextIO) -> None:
     if not res["results"]:
         note(err, f"no symbol named {p['name']!r}{_did_you_mean(res)}")
-    table(_symbol_rows(res["results"]), out)
+    rows = _symbol_rows(list(res["results"]))
+    for row, d in zip(rows, res["results"], strict=True):
+        row[-1] += f"  {_used(d['used']['places'], d['used']['packages'])}"
+    table(rows, out)
     more(res, err, "definitions")
+
+
+def _used(places: int, packages: int) -> str:
+    if not places:
+        return "not referenced"
+    return f"used in {_plural(places, 'place')} in {_plural(packages, 'package')}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+# --------------------------------------------------------------- references
+
+
+def references(res: SearchPage[ReferenceRow], p: Params, out: TextIO, err: TextIO) -> None:
+    if not res["results"]:
+        where = f" to {p['package']}'s" if p.get("package") else " of"
+        kind = f" of kind {p['kind']!r}" if p.get("kind") else ""
+        note(err, f"no references{where} {p['name']!r}{kind}{_did_you_mean(res)}")
+    rows = []
+    for r in res["results"]:
+        name = r["name"] + (f" on {r['receiver']}" if r["receiver"] else "")
+        name += f" from {r['module']}" if r["module"] else ""
+        name += f" as {r['alias']}" if r["alias"] else ""
+        targets = ", ".join(f"{d['loc']} [{d['how']}]" for d in r["definitions"]) or "unresolved"
+        rows.append([r["loc"], r["kind"], name, f"in {r['enclosing']}" if r["enclosing"] else "-", f"-> {targets}"])
+    table(rows, out)
+    more(res, err, "references")
+
+
+def callers(res: SearchPage[CallerRow], p: Params, out: TextIO, err: TextIO) -> None:
+    if not res["results"]:
+        where = f" in {p['package']}" if p.get("package") else ""
+        note(err, f"no calls of {p['symbol']!r}{where}{_did_you_mean(res)}")
+    rows = []
+    for c in res["results"]:
+        what = c["signature"] or (c["name"] if c["name"] else "(top level)")
+        lines = ", ".join(site.rsplit(":", 2)[1] for site in c["sites"])
+        rows.append([c["loc"], c["kind"] or "-", what, f"({c['package_name'] or c['package'] or 'no package'})",
+                     f"{_plural(c['calls'], 'call')}: line {lines}"])
+    table(rows, out)
+    more(res, err, "callers")
 
 
 def package_symbols(res: Page[SymbolRow], p: Params, out: TextIO, err: TextIO) -> None:
@@ -292,6 +341,12 @@ def affected(res: Any, p: Params, out: TextIO, err: TextIO) -> None:
     from ..impact import render_paths, render_text
 
     out.write(render_paths(res) if p.get("paths") else render_text(res))
+
+
+def api_diff(res: Any, p: Params, out: TextIO, err: TextIO) -> None:
+    from ..impact import render_api_markdown, render_api_text
+
+    out.write(render_api_markdown(res) if p.get("markdown") else render_api_text(res))
 
 
 def repo_map(res: Any, p: Params, out: TextIO, err: TextIO) -> None:

@@ -1,4 +1,5 @@
-"""What a change affects: ``symidx affected`` and the MCP tool ``affected_packages``.
+"""What a change affects: ``symidx affected`` (MCP ``affected_packages``) and
+``symidx api-diff`` (MCP ``api_diff``).
 
 ``affected_packages(conn, since, files)`` is the command's whole answer (the
 indexed root comes from the index); ``render_text`` and ``render_paths`` print it.
@@ -18,11 +19,15 @@ from .affected import (
     ChangedFile,
     affected,
 )
+from .api_diff import ApiDiff  # the function: impact.api_diff.api_diff (the module keeps its name)
+from .api_render import render_markdown as render_api_markdown
+from .api_render import render_text as render_api_text
 from .render import render_paths, render_text
 
 __all__ = [
     "FILE_CHANGED", "MANIFEST_CHANGED", "PACKAGE_ADDED", "PACKAGE_REMOVED",
-    "Affected", "AffectedPackage", "ChangedFile", "affected", "affected_packages", "indexed_root",
+    "Affected", "AffectedPackage", "ApiDiff", "render_api_markdown", "render_api_text",
+    "ChangedFile", "affected", "affected_packages", "indexed_root",
     "render_paths", "render_text",
 ]
 

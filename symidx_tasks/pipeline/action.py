@@ -17,12 +17,22 @@ from typing import NamedTuple, TypedDict
 from ..extract.languages import parser_for
 from ..extract.source import extract_source
 from ..fileio import Stamp, stamp, stamp_of, write_atomic
-from ..model import SYMBOL_COLUMNS, FileRecord, PackageRecord, ResultFile, SymbolRow, WarningRecord
+from ..model import (
+    REFERENCE_COLUMNS,
+    SYMBOL_COLUMNS,
+    FileRecord,
+    PackageRecord,
+    ReferenceRow,
+    ResultFile,
+    SymbolRow,
+    WarningRecord,
+)
+from . import cache as result_cache
 from . import result as result_file
 from .guard import output_stamp
 from .timing import write_timing
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 # A file whose average line is this long is minified or generated, not source
 # a person wrote; parsing one costs seconds and hundreds of MB for no API.
@@ -43,11 +53,12 @@ class TaskValues(TypedDict):
 
 
 class FileResult(NamedTuple):
-    """One file's share of a result: its files-table record, its symbol rows,
-    the warning it deserves (if any) and the stamp it was read under."""
+    """One file's share of a result: its files-table record, its symbol and
+    reference rows, the warning it deserves (if any) and the stamp it was read under."""
 
     record: FileRecord
     symbols: list[SymbolRow]
+    references: list[ReferenceRow]
     warning: str | None
     seen: Stamp | None
 
@@ -61,17 +72,33 @@ def extract_package(
     out: str,
     timing: str | None = None,
     warnings: Sequence[str] = (),
+    cache: str | None = None,
+    cache_marker: str | None = None,
 ) -> TaskValues:
     """Parse one package's files and write its result file ``out`` atomically;
     with ``timing``, record there when the task started and how long it took
     (pipeline/timing.py). ``warnings``: see ``package_result``.
+
+    With ``cache`` (a store URL, pipeline/cache.py), take the result from the
+    cache when the package's inputs are there, else extract and store the
+    result; a cache failure is recorded in ``cache_marker`` (the build's) and
+    the package is extracted as without a cache.
 
     Returns doit task values: the result file's stamp (so a result damaged or
     replaced behind doit's back is noticed) and whether any source kept
     changing while it was read (then the task must run again next time).
     """
     started, clock = time.time(), time.perf_counter()
+    files = list(files)  # read twice with a cache: for the key, then to extract
+    found = None
+    if cache is not None:
+        found = result_cache.lookup(cache, cache_marker, root, key, package, files, max_file_size, warnings,
+                                    EXTRACTOR_VERSION, result_file.FORMAT_VERSION)
+        if found is not None and found.data is not None:
+            return finish_package(out, found.data, False, timing, started, time.perf_counter() - clock)
     data, unstable = package_result(root, key, package, files, max_file_size, warnings=warnings)
+    if cache is not None and found is not None:
+        result_cache.remember(cache, cache_marker, found, data, unstable)
     return finish_package(out, data, unstable, timing, started, time.perf_counter() - clock)
 
 
@@ -121,10 +148,12 @@ def package_result(
     records: list[WarningRecord] = [{"file": None, "message": w} for w in unit_warnings]
     file_records: list[FileRecord] = []
     symbols: list[SymbolRow] = []
+    references: list[ReferenceRow] = []
     for path in sorted(by_path):
         done = by_path[path]
         file_records.append(done.record)
         symbols += done.symbols
+        references += done.references
         if done.warning is not None:
             records.append({"file": path, "message": done.warning})
     result: ResultFile = {
@@ -135,6 +164,8 @@ def package_result(
         "files": file_records,
         "symbol_columns": list(SYMBOL_COLUMNS),
         "symbols": symbols,  # rows, in file then line order
+        "reference_columns": list(REFERENCE_COLUMNS),
+        "references": references,  # rows, by file, line, column, kind, name
         "warnings": sorted(records, key=lambda w: (w["file"] or "", w["message"])),
     }
     return result_file.encode(result), bool(pending)
@@ -159,7 +190,7 @@ def extract_file(
 
 def _problem(record: FileRecord, status: str, note: str) -> FileResult:
     record["status"], record["note"] = status, note
-    return FileResult(record, [], note, None)
+    return FileResult(record, [], [], note, None)
 
 
 def _extract_file(
@@ -179,10 +210,10 @@ def _extract_file(
     record["sha256"] = hashlib.sha256(data).hexdigest()
     language = record["language"]
     if language is None:
-        return FileResult(record, [], None, None)
+        return FileResult(record, [], [], None, None)
     if skip is not None:
         record["status"], record["note"] = "skipped", skip
-        return FileResult(record, [], None, None)
+        return FileResult(record, [], [], None, None)
     if len(data) > max_file_size:
         too_large = f"larger than max_file_size ({len(data)} > {max_file_size} bytes), not parsed"
         return _problem(record, "skipped", too_large)
@@ -219,7 +250,9 @@ def _parse(record: FileRecord, language: str, data: bytes) -> FileResult:
         notes.append("syntax errors; symbols outside the broken regions were kept")
     note = "; ".join(notes) if notes else None
     record["note"] = note
-    return FileResult(record, [s.to_row(record["path"]) for s in parsed.symbols], note, None)
+    path = record["path"]
+    return FileResult(record, [s.to_row(path) for s in parsed.symbols], [r.to_row(path) for r in parsed.references],
+                      note, None)
 
 
 def _looks_minified(data: bytes) -> bool:

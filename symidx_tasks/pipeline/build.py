@@ -19,8 +19,9 @@ from .graph import index_tasks
 
 def task_loader(root: str | os.PathLike[str], db: str | os.PathLike[str] | None = None,
                 config: IndexConfig | None = None, strict: bool | None = None,
-                outfile: TextIO | None = None) -> ModuleTaskLoader:
-    """A doit loader holding the `index` task group for ``root`` and the one doit configuration."""
+                outfile: TextIO | None = None, cache: str | None = None) -> ModuleTaskLoader:
+    """A doit loader holding the `index` task group for ``root`` and the one doit
+    configuration; ``cache``: see ``index_tasks``."""
     root_path = Path(root).resolve()
     if not root_path.is_dir():
         raise UsageError(f"root {root}: not a directory")
@@ -29,15 +30,17 @@ def task_loader(root: str | os.PathLike[str], db: str | os.PathLike[str] | None 
 
     def task_index() -> Iterator[dict[str, Any]]:
         """index the monorepo into the SQLite DB"""
-        yield from index_tasks(root=root_path, db=db_path, config=config, strict=strict)
+        yield from index_tasks(root=root_path, db=db_path, config=config, strict=strict, cache=cache)
 
     return ModuleTaskLoader({"task_index": task_index, "DOIT_CONFIG": doit_config(db_path, outfile)})
 
 
 def build(root: str | os.PathLike[str] = ".", db: str | os.PathLike[str] | None = None, jobs: int = 1,
           strict: bool | None = None, extra_args: list[str] | None = None, out: TextIO | None = None,
-          config: IndexConfig | None = None) -> int:
+          config: IndexConfig | None = None, cache: str | None = None) -> int:
     """`doit run -n JOBS index` on ``root`` into ``db`` (default: the root's own
-    index, see locations.py); returns doit's exit code."""
-    loader = task_loader(root, db, config=config, strict=strict, outfile=out)
+    index, see locations.py); returns doit's exit code. ``cache``: the result
+    cache ("off", "local", a directory or an fsspec URL; default: the
+    config's ``[cache] url``; see pipeline/cache.py)."""
+    loader = task_loader(root, db, config=config, strict=strict, outfile=out, cache=cache)
     return int(DoitMain(loader).run(["run", "-n", str(jobs), *(extra_args or []), "index"]))

@@ -8,6 +8,10 @@ inherited workspace files) + every file it owns, target = its result file, and
 an ``uptodate`` digest over what file_dep cannot see (the package record, the
 file list with each file's classification, extractor version, settings).
 Merge task ``index:merge``: file_dep = every result file, target = the DB.
+
+With a result cache (pipeline/cache.py), package tasks also get the cache's
+URL; it is deliberately not in their uptodate digest: a hit is byte-identical
+to an extraction, so turning the cache on, off or elsewhere re-runs nothing.
 """
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ from ..discover import Unit, discover
 from ..locations import DEFAULT_DB, results_dir, timings_dir
 from ..store.db import SCHEMA_VERSION, connect_reader, remove_db
 from ..store.merge import LoadedWarning, merge_results
+from . import cache as result_cache
 from .action import EXTRACTOR_VERSION, FileSpec, extract_package
 from .guard import FileGuard, output_stamp
 from .report import merge_warnings, strict_failure, summary_line
@@ -49,13 +54,18 @@ def index_tasks(
     db: str | os.PathLike[str] | None = None,
     config: IndexConfig | None = None,
     strict: bool | None = None,
+    cache: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Yield the index's doit sub-tasks (use inside a ``task_*`` generator).
 
     ``db`` defaults to the repo's own index (``<root>/.symidx/index.db``, or the
     config's ``db`` key); ``config`` defaults to the indexed repo's own (symidx.toml / [tool.symidx]);
     ``strict`` (default: the config's) adds ``index:strict``, which fails the
-    run while the index holds any warning.
+    run while the index holds any warning. ``cache``: the result cache to use
+    ("off", "local", a directory relative to the current directory, or an
+    fsspec URL; see cache.resolve); default: the environment's
+    ``SYMIDX_CACHE``, else the config's ``[cache] url`` (a directory there is
+    relative to the root), else none (docs/cache.md says why).
     """
     # The build starts here, when doit loads the tasks: the merge counts the
     # package tasks that started since as this build's extraction.
@@ -65,6 +75,12 @@ def index_tasks(
     db = Path(db).resolve() if db is not None else root / (config.db or DEFAULT_DB)
     strict = config.strict if strict is None else strict
     out_dir, timings = results_dir(db), timings_dir(db)
+    cache = cache if cache is not None else os.environ.get(result_cache.ENVIRONMENT)
+    store = (result_cache.resolve(cache, os.getcwd()) if cache is not None
+             else result_cache.resolve(config.cache_url, root))
+    # Where this build's package tasks record a cache failure, for the merge
+    # to print once (a name of its own per build: see cache.unavailable).
+    marker = result_cache.marker_path(db.parent, f"{os.getpid()}-{time.time_ns()}") if store else None
     started = time.perf_counter()
     found = discover(root, config, cache=out_dir / DISCOVERY_CACHE)
     discover_seconds = time.perf_counter() - started
@@ -74,7 +90,7 @@ def index_tasks(
     for unit in sorted(found.units, key=lambda u: (-sum(f.language is not None for f in u.files), u.key)):
         out = out_dir / result_name(unit.key)
         result_paths.append(str(out))
-        yield package_task(root, unit, config, out, timing_path(timings, unit.key))
+        yield package_task(root, unit, config, out, timing_path(timings, unit.key), store, marker)
     yield {
         "name": MERGE,
         "doc": "merge the per-package result files into the SQLite index",
@@ -82,6 +98,7 @@ def index_tasks(
             "db": str(db), "results_dir": str(out_dir), "keys": [u.key for u in found.units],
             "root": str(root), "discover_seconds": discover_seconds,
             "timings_dir": str(timings), "build_started": build_started,
+            "cache": store, "cache_max_bytes": config.cache_max_bytes, "cache_marker": marker,
         })],
         "file_dep": result_paths,
         "targets": [str(db)],
@@ -103,7 +120,8 @@ def index_tasks(
         }
 
 
-def package_task(root: Path, unit: Unit, config: IndexConfig, out: Path, timing: Path) -> dict[str, Any]:
+def package_task(root: Path, unit: Unit, config: IndexConfig, out: Path, timing: Path,
+                 cache: str | None = None, cache_marker: str | None = None) -> dict[str, Any]:
     package = unit.package.to_json() if unit.package is not None else None
     files: list[FileSpec] = [(f.path, f.language, f.skip) for f in unit.files]
     manifests = unit.package.manifests if unit.package is not None else []
@@ -129,7 +147,7 @@ def package_task(root: Path, unit: Unit, config: IndexConfig, out: Path, timing:
         "actions": [(extract_package, [], {
             "root": str(root), "key": unit.key, "package": package, "files": files,
             "max_file_size": config.max_file_size, "out": str(out), "timing": str(timing),
-            "warnings": list(unit.warnings),
+            "warnings": list(unit.warnings), "cache": cache, "cache_marker": cache_marker,
         })],
         "file_dep": file_dep,
         "targets": [str(out)],
@@ -139,15 +157,24 @@ def package_task(root: Path, unit: Unit, config: IndexConfig, out: Path, timing:
 
 
 def run_merge(db: str, results_dir: str, keys: list[str], root: str, discover_seconds: float | None,
-              timings_dir: str, build_started: float) -> dict[str, Any]:
+              timings_dir: str, build_started: float, cache: str | None = None,
+              cache_max_bytes: int = result_cache.DEFAULT_MAX_BYTES, cache_marker: str | None = None,
+              ) -> dict[str, Any]:
     """The merge task's action: merge (with what the build measured), print
     the summary, return the DB's stamp as task values (FileGuard checks the
-    DB against it)."""
+    DB against it). With a cache: print the build's cache warning (one per
+    kind of failure: reading, writing), if any, and bound a local cache to ``cache_max_bytes`` (package tasks wrote
+    to it when any ran, and then the merge runs)."""
     extract = extraction_timing(timings_dir, keys, since=build_started)
     stats = merge_results(db, results_dir, keys, root=root, discover_seconds=discover_seconds, extract=extract)
     remove_stale_timings(timings_dir, keys)
     for line in merge_warnings(stats):
         print(line, file=sys.stderr)
+    if cache_marker is not None:
+        for problem in result_cache.take_warnings(cache_marker):
+            print(f"symidx: warning: {problem}", file=sys.stderr)
+    if cache is not None and result_cache.is_local(cache):
+        result_cache.evict(cache, cache_max_bytes)
     print(summary_line(stats, db, discover_seconds, extract))
     return {"result": output_stamp(db)}
 

@@ -16,9 +16,9 @@ from operator import itemgetter
 from typing import Any, cast
 
 from ..errors import ResultError
-from ..model import SYMBOL_COLUMNS, ResultFile, SymbolRow
+from ..model import REFERENCE_COLUMNS, SYMBOL_COLUMNS, ResultFile
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 RESULT_SUFFIX = ".json"
 
 _Types = frozenset[type]
@@ -32,7 +32,7 @@ _DICT: _Types = frozenset({dict})
 # The JSON types of every field, as model.py's TypedDicts declare them.
 _RESULT: dict[str, _Types] = {
     "format": _INT, "extractor": _STR, "key": _STR, "package": frozenset({dict, type(None)}), "files": _LIST,
-    "symbol_columns": _LIST, "symbols": _LIST, "warnings": _LIST,
+    "symbol_columns": _LIST, "symbols": _LIST, "reference_columns": _LIST, "references": _LIST, "warnings": _LIST,
 }
 _PACKAGE: dict[str, _Types] = {
     "path": _STR, "name": _STR, "kind": _STR, "version": _OPT_STR, "description": _OPT_STR, "metadata": _DICT,
@@ -49,8 +49,14 @@ _WARNING: dict[str, _Types] = {"file": _OPT_STR, "message": _STR}
 _ROW: dict[str, _Types] = {
     "file": _STR, "line": _INT, "end_line": _INT, "name": _STR, "kind": _STR, "signature": _STR,
     "visibility": _STR, "parent": _OPT_STR, "return_type": _OPT_STR, "parameters": _STR, "words": _STR,
+    "doc": _OPT_STR,
+}
+_REF_ROW: dict[str, _Types] = {
+    "file": _STR, "line": _INT, "column": _INT, "name": _STR, "kind": _STR, "receiver": _OPT_STR,
+    "enclosing": _OPT_STR, "module": _OPT_STR, "alias": _OPT_STR,
 }
 assert tuple(_ROW) == SYMBOL_COLUMNS, "the row check must follow the row layout"
+assert tuple(_REF_ROW) == REFERENCE_COLUMNS, "the row check must follow the row layout"
 
 
 def result_name(key: str) -> str:
@@ -65,8 +71,9 @@ def encode(result: ResultFile) -> bytes:
 
 def decode(data: bytes, key: str | None = None) -> ResultFile:
     """The result file in ``data``, checked deeply: every field of every record
-    present, of its declared type and nothing else; every symbol row as long as
-    SYMBOL_COLUMNS, typed per column and in a listed file. Raises ResultError
+    present, of its declared type and nothing else; every symbol (reference)
+    row as long as SYMBOL_COLUMNS (REFERENCE_COLUMNS), typed per column and in
+    a listed file. Raises ResultError
     with a one-line message naming the first problem."""
     try:
         raw = json.loads(data)
@@ -79,6 +86,8 @@ def decode(data: bytes, key: str | None = None) -> ResultFile:
     _check_record(raw, _RESULT, "result")
     if raw["symbol_columns"] != list(SYMBOL_COLUMNS):
         raise ResultError("symbol columns differ from this symidx's")
+    if raw["reference_columns"] != list(REFERENCE_COLUMNS):
+        raise ResultError("reference columns differ from this symidx's")
     if key is not None and raw["key"] != key:
         raise ResultError(f"holds package {raw['key']!r}, expected {key!r}")
     if raw["package"] is not None:
@@ -91,7 +100,8 @@ def decode(data: bytes, key: str | None = None) -> ResultFile:
         paths.add(record["path"])
     for i, warning in enumerate(raw["warnings"]):
         _check_record(warning, _WARNING, f"warnings[{i}]")
-    _check_rows(raw["symbols"], paths)
+    _check_rows(raw["symbols"], paths, _ROW, "symbols")
+    _check_rows(raw["references"], paths, _REF_ROW, "references")
     return cast(ResultFile, raw)
 
 
@@ -124,27 +134,28 @@ def _check_record(value: object, fields: dict[str, _Types], where: str) -> None:
             raise ResultError(f"{where}: field {name!r} is {_type_name(value[name])}, expected {_names(types)}")
 
 
-def _check_rows(rows: list[Any], paths: set[str]) -> None:
+def _check_rows(rows: list[Any], paths: set[str], columns: dict[str, _Types], field: str) -> None:
+    """Rows laid out as ``columns`` (name -> JSON types), the first column a listed file."""
     # Column by column with the loops in C (map, set): a result file can hold
     # hundreds of thousands of rows and the merge decodes them serially. Only
     # when something is wrong does the slow loop find the first bad row.
-    width = len(SYMBOL_COLUMNS)
+    width = len(columns)
     ok = set(map(type, rows)) <= _LIST and set(map(len, rows)) <= {width}
     if ok:
-        ok = all(set(map(type, map(itemgetter(i), rows))) <= types for i, types in enumerate(_ROW.values()))
+        ok = all(set(map(type, map(itemgetter(i), rows))) <= types for i, types in enumerate(columns.values()))
     if ok and set(map(itemgetter(0), rows)) <= paths:
         return
     for i, row in enumerate(rows):
-        _check_row(row, paths, f"symbols[{i}]")
-    raise AssertionError("a symbol row failed the fast check but passed the slow one")  # pragma: no cover
+        _check_row(row, paths, columns, f"{field}[{i}]")
+    raise AssertionError("a row failed the fast check but passed the slow one")  # pragma: no cover
 
 
-def _check_row(row: SymbolRow, paths: set[str], where: str) -> None:
+def _check_row(row: object, paths: set[str], columns: dict[str, _Types], where: str) -> None:
     if type(row) is not list:
         raise ResultError(f"{where}: {_type_name(row)}, expected a row (array)")
-    if len(row) != len(SYMBOL_COLUMNS):
-        raise ResultError(f"{where}: {len(row)} columns, expected {len(SYMBOL_COLUMNS)}")
-    for value, (column, types) in zip(row, _ROW.items(), strict=True):
+    if len(row) != len(columns):
+        raise ResultError(f"{where}: {len(row)} columns, expected {len(columns)}")
+    for value, (column, types) in zip(row, columns.items(), strict=True):
         if type(value) not in types:
             raise ResultError(f"{where}: column {column!r} is {_type_name(value)}, expected {_names(types)}")
     if row[0] not in paths:

@@ -8,7 +8,8 @@ pages: ``{"total", "offset", "limit", "next_offset", "results"}``.
 
 Modules, by what they ask: ``connection`` (opening, SQLite errors), ``rows``
 (row shapes, paging, FTS query, package names), ``packages``, ``symbols``,
-``files``, ``graph`` (transitive dependencies, cycles, paths), ``status``.
+``files``, ``graph`` (transitive dependencies, cycles, paths), ``refs``
+(references, callers, usage counts), ``status``.
 Nothing under query/ imports discover/, pipeline/ or frontends/.
 """
 from __future__ import annotations
@@ -30,6 +31,7 @@ from .packages import (
     public_api,
     search_packages,
 )
+from .refs import REF_KINDS, find_references, get_callers, package_usage, usage
 from .rows import DEFAULT_LIMIT, LIST_LIMIT, MAX_LIMIT, fts_query, resolve_package
 from .status import list_warnings, meta, status
 from .symbols import get_symbol, search_symbols
@@ -39,5 +41,6 @@ __all__ = [
     "search_packages", "get_package", "public_api", "package_files", "package_symbols", "packages_under",
     "dependencies", "dependents", "package_dependencies", "package_dependents", "dependency_graph",
     "dependency_path", "fts_query", "search_symbols", "get_symbol", "file_symbols", "search_files", "status",
-    "list_warnings", "meta", "DEFAULT_LIMIT", "LIST_LIMIT", "MAX_LIMIT",
+    "list_warnings", "meta", "DEFAULT_LIMIT", "LIST_LIMIT", "MAX_LIMIT", "REF_KINDS", "find_references",
+    "get_callers", "usage", "package_usage",
 ]

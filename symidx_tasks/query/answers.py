@@ -54,6 +54,19 @@ class SymbolRow(TypedDict):
     package_name: str | None
 
 
+class Usage(TypedDict):
+    """How often a definition is referenced (references resolved to it)."""
+
+    places: int  # references, imports included
+    packages: int  # distinct packages they are in (files outside any package count as one)
+
+
+class DefinitionRow(SymbolRow):
+    """A definition as ``symbol`` answers it: the symbol and where it is used."""
+
+    used: Usage
+
+
 class FileRow(TypedDict):
     path: str
     package: str | None
@@ -191,6 +204,80 @@ DependencyPath = TypedDict("DependencyPath", {
 })
 
 
+# --------------------------------------------------------------- references
+
+
+ReferenceKind = Literal["import", "inherit", "new", "member_call", "call", "type", "constant"]
+Resolution = Literal["import", "package", "dependency", "name"]
+
+
+class RefTarget(TypedDict):
+    """A definition a reference resolved to, and how (``import``: through the file's
+    import; ``package``: same package; ``dependency``: an internal dependency;
+    ``name``: by name alone)."""
+
+    name: str
+    kind: str
+    loc: str  # "file:line" of the definition
+    package: str | None
+    how: Resolution
+
+
+class ReferenceRow(TypedDict):
+    loc: str  # "file:line:col"; col is 0-based, in characters
+    file: str
+    line: int
+    col: int
+    name: str
+    kind: ReferenceKind
+    receiver: str | None  # `obj` in obj.m(), `pkg` in pkg.F(): as written
+    enclosing: str | None  # the innermost definition around it; None at top level
+    module: str | None  # imports: the module imported from, as written
+    alias: str | None  # imports: the local name when it differs
+    package: str | None  # the package the reference is in
+    package_name: str | None
+    definitions: list[RefTarget]  # [] when unresolved
+
+
+class CallerRow(TypedDict):
+    """One symbol whose body calls the asked one, with its call sites."""
+
+    name: str | None  # the enclosing definition's name; None: the file's top level
+    kind: str | None  # None when the enclosing definition is not an indexed symbol
+    signature: str | None
+    loc: str  # the caller's "file:line" (just "file" at top level)
+    file: str
+    line: int | None
+    package: str | None
+    package_name: str | None
+    calls: int
+    sites: list[str]  # "file:line:col" of each call, in source order
+    callees: list[str]  # "file:line" of the definitions called
+
+
+class ExternalUser(TypedDict):
+    package: str
+    places: int
+
+
+class ExternalUse(TypedDict):
+    """A public symbol of a package and the other packages referencing it."""
+
+    name: str
+    kind: str
+    loc: str
+    signature: str
+    places: int
+    used_by: list[ExternalUser]  # most places first
+
+
+class PackageUsage(TypedDict):
+    package: str
+    total: int  # symbols of the package referenced from other packages
+    symbols: list[ExternalUse]  # most places first
+    truncated: bool
+
+
 class LastBuild(TypedDict):
     reloaded: int | float | None
     removed: int | float | None
@@ -245,8 +332,10 @@ class Status(TypedDict):
 
 
 __all__ = [
-    "Page", "SymbolParam", "SymbolRow", "FileRow", "PackageSummary", "DependencyRow", "DependentRow", "WarningRow",
+    "Page", "SearchPage", "SymbolParam", "SymbolRow", "Usage", "DefinitionRow", "FileRow", "PackageSummary",
+    "DependencyRow", "DependentRow", "WarningRow",
     "PackageWarning", "PackageCounts", "PublicApi", "PackageDetail", "Dependencies", "Dependents", "FileSymbols",
     "GraphNode", "GraphEdge", "Direction", "Graph", "PathStep", "Relation", "DependencyPath", "LastBuild",
-    "SlowPackage", "StaleUnchecked", "StaleChecked", "Staleness", "Status",
+    "SlowPackage", "StaleUnchecked", "StaleChecked", "Staleness", "Status", "ReferenceKind", "Resolution",
+    "RefTarget", "ReferenceRow", "CallerRow", "ExternalUser", "ExternalUse", "PackageUsage",
 ]

@@ -11,7 +11,7 @@ from ..errors import DatabaseError
 
 # Bump when schema.sql changes: an index of another version is rebuilt from
 # the result files by the next merge, and refused by readers with a message.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class FtsTable(NamedTuple):
@@ -27,7 +27,7 @@ class FtsTable(NamedTuple):
 # Every FTS5 table schema.sql creates; the merge keeps them in step, the dump
 # compares their vocabularies.
 FTS_TABLES = (
-    FtsTable("symbols_fts", "symbols", "package", "name, words, signature"),
+    FtsTable("symbols_fts", "symbols", "package", "name, words, signature, kind, file_path, doc"),
     FtsTable("files_fts", "files", "package", "path"),
     FtsTable("packages_fts", "packages", "path", "name, description, path"),
 )

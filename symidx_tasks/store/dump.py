@@ -19,12 +19,22 @@ DUMPED: dict[str, tuple[str, ...]] = {
                      "is_internal", "internal_package"),
     "files": ("path", "package", "extension", "size_bytes", "language", "sha256", "status", "note"),
     "symbols": ("package", "file_path", "line", "end_line", "name", "kind", "signature", "visibility",
-                "parent_symbol", "return_type", "parameters", "language"),
+                "parent_symbol", "return_type", "parameters", "language", "doc"),
+    "refs": ("package", "file_path", "line", "col", "name", "kind", "receiver", "enclosing", "module", "alias"),
+    "package_keys": ("package", "key"),
     "warnings": ("package", "file_path", "message", "origin"),
     "package_results": ("key", "digest"),
 }
+# ref_targets by natural keys: the reference's place, name and kind, how, and
+# the symbol's place, name and kind. Outer joins, so a row pointing at a
+# reference or symbol that is gone shows up (as nulls) instead of vanishing.
+REF_TARGETS = (
+    "SELECT r.package, r.file_path, r.line, r.col, r.name, r.kind, t.how,"
+    " s.package, s.file_path, s.line, s.name, s.kind"
+    " FROM ref_targets t LEFT JOIN refs r ON r.id = t.ref_id LEFT JOIN symbols s ON s.id = t.symbol_id"
+)
 STABLE_META = ("schema_version", "count_packages", "count_dependencies", "count_files", "count_symbols",
-               "count_warnings")
+               "count_refs", "count_ref_targets", "count_warnings")
 
 
 def dump_lines(conn: sqlite3.Connection) -> Iterator[str]:
@@ -32,6 +42,10 @@ def dump_lines(conn: sqlite3.Connection) -> Iterator[str]:
         rows = conn.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
         yield f"# {table} ({len(rows)} rows): {', '.join(columns)}"
         yield from sorted(_line(r) for r in rows)
+    rows = conn.execute(REF_TARGETS).fetchall()
+    yield f"# ref_targets ({len(rows)} rows): reference (package, file, line, column, name, kind), how," \
+          " symbol (package, file, line, name, kind)"
+    yield from sorted(_line(r) for r in rows)
     # The full-text indexes are derived from the base tables; their vocabulary
     # (term, documents, occurrences per column) proves they stayed in step
     # through incremental merges without depending on row ids.

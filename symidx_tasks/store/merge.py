@@ -3,7 +3,8 @@
 It does not trust doit's list of changed files: the DB remembers, per package,
 the digest of the result file its rows came from. Every merge reloads the
 packages whose result differs, deletes the packages that have no result any
-more, and recomputes internal dependencies, in one transaction. So a deleted
+more, and recomputes internal dependencies and the references they can move
+(store/resolve.py), in one transaction. So a deleted
 DB, `doit forget` or a copied DB all converge to the same content.
 
 It prints nothing: the caller (pipeline/graph.py's merge task) reports the
@@ -28,6 +29,7 @@ from ..git import head_commit
 from ..model import UNOWNED_KEY, ExtractTiming, ResultFile
 from ..pipeline.result import RESULT_SUFFIX, decode, result_name
 from .db import FTS_TABLES, connect_writer, remove_db
+from .resolve import Changes, package_keys, resolve
 
 
 class LoadedWarning(NamedTuple):
@@ -141,16 +143,20 @@ def _load(conn: sqlite3.Connection, inputs: _Inputs) -> MergeStats:
     # indexes built once at the end, which is much faster than keeping them up
     # to date package by package (docs/performance.md).
     fresh = not stored
+    changes = Changes(conn, full=fresh)
     for key in inputs.keys:
-        _merge_one(conn, key, inputs.results / result_name(key), stored.get(key), stats, fresh)
+        _merge_one(conn, key, inputs.results / result_name(key), stored.get(key), stats, changes)
     if fresh:
         for fts in FTS_TABLES:
             conn.execute(f"INSERT INTO {fts.name}({fts.name}) VALUES ('rebuild')")
     for key in sorted(set(stored) - set(inputs.keys)):
+        changes.touch(_package_column(key), loaded=False)
         _delete_package(conn, key)
         conn.execute("DELETE FROM package_results WHERE key = ?", (key,))
         stats.removed.append(key)
     _resolve_internal(conn)
+    resolve(conn, changes)
+    changes.close()
     stats.warnings += _warn_duplicate_names(conn)
     stats.seconds = time.perf_counter() - inputs.started
     _write_meta(conn, inputs, stats)
@@ -158,7 +164,8 @@ def _load(conn: sqlite3.Connection, inputs: _Inputs) -> MergeStats:
 
 
 def _merge_one(
-    conn: sqlite3.Connection, key: str, path: Path, stored: StoredResult | None, stats: MergeStats, fresh: bool,
+    conn: sqlite3.Connection, key: str, path: Path, stored: StoredResult | None, stats: MergeStats,
+    changes: Changes,
 ) -> None:
     fingerprint = stamp(path)
     if fingerprint is None:
@@ -182,9 +189,11 @@ def _merge_one(
             # Keep the rows we had: a damaged result must not erase a package.
             stats.unreadable.append(f"{key}: {path.name}: {exc}")
             return
-        if not fresh:
+        if not changes.full:
+            changes.touch(_package_column(key), loaded=False)
             _delete_package(conn, key)
-        _insert_result(conn, key, result, index_text=not fresh)
+        _insert_result(conn, key, result, index_text=not changes.full)
+        changes.touch(_package_column(key), loaded=True)
         stats.reloaded.append(key)
         stats.warnings += [LoadedWarning(key, w["file"], w["message"]) for w in result["warnings"]]
     conn.execute(
@@ -207,8 +216,10 @@ def _delete_package(conn: sqlite3.Connection, key: str) -> None:
             f" FROM {fts.table} WHERE {fts.key_column} IS ?",
             (pkg,),
         )
-    for table, column in (("symbols", "package"), ("files", "package"), ("dependencies", "package"),
-                          ("warnings", "package"), ("packages", "path")):
+    conn.execute("DELETE FROM ref_targets WHERE ref_id IN (SELECT id FROM refs WHERE package IS ?)", (pkg,))
+    for table, column in (("symbols", "package"), ("refs", "package"), ("package_keys", "package"),
+                          ("files", "package"), ("dependencies", "package"), ("warnings", "package"),
+                          ("packages", "path")):
         conn.execute(f"DELETE FROM {table} WHERE {column} IS ?", (pkg,))
 
 
@@ -247,13 +258,22 @@ def _insert_result(conn: sqlite3.Connection, key: str, result: ResultFile, index
     )
     # Rows arrive formatted by the worker, in model.SYMBOL_COLUMNS order (file,
     # line, end_line, name, kind, signature, visibility, parent, return_type,
-    # parameters, words): slices of a row are columns, and the per-row work of
-    # this serial step stays one tuple.
+    # parameters, words, doc) and model.REFERENCE_COLUMNS order (file, line,
+    # column, name, kind, receiver, enclosing, module, alias): slices of a row
+    # are columns, and the per-row work of this serial step stays one tuple.
     conn.executemany(
         "INSERT INTO symbols(package, file_path, line, end_line, name, kind, signature, visibility,"
-        " parent_symbol, return_type, parameters, language, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(pkg, clean[r[0]], *r[1:10], languages[r[0]], r[10]) for r in result["symbols"]],
+        " parent_symbol, return_type, parameters, language, words, doc)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(pkg, clean[r[0]], *r[1:10], languages[r[0]], r[10], r[11]) for r in result["symbols"]],
     )
+    conn.executemany(
+        "INSERT INTO refs(package, file_path, line, col, name, kind, receiver, enclosing, module, alias)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(pkg, clean[r[0]], *r[1:]) for r in result["references"]],
+    )
+    conn.executemany("INSERT INTO package_keys(package, key) VALUES (?, ?)",
+                     [(pkg, k) for k in package_keys(package, result["files"])])
     conn.executemany(
         "INSERT INTO warnings(package, file_path, message) VALUES (?, ?, ?)",
         [(pkg, w["file"] and _path(w["file"]), w["message"]) for w in result["warnings"]],
@@ -315,7 +335,7 @@ def _warn_duplicate_names(conn: sqlite3.Connection) -> list[LoadedWarning]:
 def _write_meta(conn: sqlite3.Connection, inputs: _Inputs, stats: MergeStats) -> None:
     counts = stats.counts = {
         f"count_{table}": conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        for table in ("packages", "dependencies", "files", "symbols", "warnings")
+        for table in ("packages", "dependencies", "files", "symbols", "refs", "ref_targets", "warnings")
     }
     extract = inputs.extract
     meta = {

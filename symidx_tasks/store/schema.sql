@@ -59,13 +59,55 @@ CREATE TABLE symbols (
     return_type   TEXT,
     parameters    TEXT NOT NULL,        -- JSON array of {"name", "type"}
     language      TEXT,
-    words         TEXT NOT NULL         -- the name split at camelCase/snake_case, lower case: for search
+    words         TEXT NOT NULL,        -- the name split at camelCase/snake_case, lower case: for search
+    doc           TEXT                  -- first paragraph of its documentation, one line
 );
 -- One index serves both a package's symbols and a file's (its package is known
 -- from files): one index fewer to maintain on a bulk load (what that saves:
 -- docs/performance.md).
 CREATE INDEX symbols_place ON symbols(package, file_path, line);
 CREATE INDEX symbols_name ON symbols(name);
+
+-- Identifier uses that may name another file's symbol (extract/references.py),
+-- as the result files carry them: col is 0-based in characters; receiver is the
+-- qualifier of a member call or qualified name; module and alias belong to imports.
+CREATE TABLE refs (
+    id        INTEGER PRIMARY KEY,
+    package   TEXT,
+    file_path TEXT NOT NULL,
+    line      INTEGER NOT NULL,
+    col       INTEGER NOT NULL,
+    name      TEXT NOT NULL,
+    kind      TEXT NOT NULL,             -- import, inherit, new, member_call, call, type, constant
+    receiver  TEXT,
+    enclosing TEXT,                      -- the innermost definition around it (None at top level)
+    module    TEXT,
+    alias     TEXT
+);
+CREATE INDEX refs_name ON refs(name, kind);
+CREATE INDEX refs_place ON refs(package, file_path, line);
+
+-- The symbols a reference resolves to, and how (store/resolve.py): import,
+-- package, dependency or name. Derived by the merge from the rows above, never
+-- loaded from result files. A reference and its targets always share a name,
+-- except through an aliased import (`import {a as b}`: b's targets are named a).
+CREATE TABLE ref_targets (
+    ref_id    INTEGER NOT NULL,
+    symbol_id INTEGER NOT NULL,
+    how       TEXT NOT NULL
+);
+CREATE INDEX ref_targets_symbol ON ref_targets(symbol_id);
+CREATE INDEX ref_targets_ref ON ref_targets(ref_id);
+
+-- The keys an import's module can name a package by (store/resolve.py,
+-- package_keys): its match key, and for Python, JVM and Perl the module names its
+-- files define. Derived from each package's own rows when it is loaded.
+CREATE TABLE package_keys (
+    package TEXT,
+    key     TEXT NOT NULL
+);
+CREATE INDEX package_keys_key ON package_keys(key);
+CREATE INDEX package_keys_package ON package_keys(package);
 
 CREATE TABLE warnings (
     id        INTEGER PRIMARY KEY,
@@ -91,7 +133,9 @@ CREATE TABLE meta (
 );
 
 -- Full-text search, external content: the index only, text stays in the base
--- tables (rowid = their id). "words" lets "payment" find processPayment.
-CREATE VIRTUAL TABLE symbols_fts USING fts5(name, words, signature, content='symbols', content_rowid='id');
+-- tables (rowid = their id). "words" lets "payment" find processPayment; kind,
+-- file path and doc let "billing function" or "retry with backoff" find it too.
+CREATE VIRTUAL TABLE symbols_fts USING fts5(name, words, signature, kind, file_path, doc,
+                                            content='symbols', content_rowid='id');
 CREATE VIRTUAL TABLE packages_fts USING fts5(name, description, path, content='packages', content_rowid='id');
 CREATE VIRTUAL TABLE files_fts USING fts5(path, content='files', content_rowid='id');

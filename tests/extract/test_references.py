@@ -384,10 +384,12 @@ def test_cross_package_references(consumer: str, provider: str, expected: set[st
 def test_web_reaches_ui_and_legacy_only_through_imports() -> None:
     used = _used("frontend/packages/web", "src")
     assert ("cart.ts", "@shop/legacy-js") in used["formatPrice"]
-    # web declares @shop/ui as a dependency but imports nothing from it yet: no
-    # name it uses is one ui defines, except through its own definitions.
+    # The names web uses that only ui defines are exactly the components ProductList.tsx
+    # imports from @shop/ui.
     web_defined = _defined("frontend/packages/web")
-    assert {n for n in used.keys() & _defined("frontend/packages/ui") if n not in web_defined} == set()
+    assert {n for n in used.keys() & _defined("frontend/packages/ui") if n not in web_defined} == {
+        "Button", "ProductCard"}
+    assert ("ProductList.tsx", "@shop/ui") in used["Button"] and ("ProductList.tsx", "@shop/ui") in used["ProductCard"]
 
 
 def test_go_gateway_calls_billing_through_its_import() -> None:

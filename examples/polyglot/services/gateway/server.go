@@ -38,6 +38,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) routes() {
 	s.router.Use(RequestID)
 	s.router.Get("/api/v1/invoices/{number}", s.getInvoice)
+	s.router.Post("/api/v1/invoices", s.createInvoice)
 }
 
 func (s *Server) getInvoice(w http.ResponseWriter, r *http.Request) {

@@ -1,7 +1,7 @@
 //! `shop`: the operator command line.
 
 use shop_core::catalog::Catalog;
-use shop_core::{Currency, Money};
+use shop_core::{apply_discount, Currency, Money};
 
 /// Exit code when the catalog file cannot be parsed.
 pub const EXIT_BAD_INPUT: i32 = 65;
@@ -36,10 +36,12 @@ fn split_row(line: &str) -> Option<ImportRow> {
 
 fn main() {
     let input = std::fs::read_to_string("catalog.csv").unwrap_or_default();
+    let discount = std::env::var("SHOP_DISCOUNT").ok().and_then(|d| d.parse().ok()).unwrap_or(0);
     let (rows, errors) = parse_rows(&input);
     let mut catalog = Catalog::new();
     for row in rows {
-        catalog.upsert(&row.sku, &row.title, Money::new(row.cents, Currency::Eur));
+        let price = Money::new(row.cents, Currency::Eur);
+        catalog.upsert(&row.sku, &row.title, apply_discount(price, discount));
     }
     for error in &errors {
         eprintln!("{error}");

@@ -1,0 +1,290 @@
+"""Reference resolution: which symbols each stored reference names, and how that was decided.
+
+Runs inside the merge's transaction, after the rows are loaded and internal
+dependencies resolved. For a reference R (name N) in package P, file F, the
+first rule that applies decides:
+
+1. ``import``: an import in F binds R — its local name (alias, else name)
+   equals N, or, when R has a receiver, the receiver's first segment (``t`` in
+   ``t.issue()``, also a module's first segment: ``shop_auth`` in
+   ``shop_auth.tokens.issue()``). The import's module names packages Q
+   (``package_keys``; relative imports name P itself); R's targets are the
+   symbols named N in Q — named as imported when R is an aliased name
+   (``import {a as b}``; ``b()`` names ``a``). An import bound only to modules
+   outside the repo (``httpx.get``, ``from decimal import Decimal``) leaves R
+   unresolved: it names an outside symbol. An import bound inside the repo whose
+   packages lack N lets R go on to the next rules. Import references themselves
+   resolve through their own module only.
+2. ``package``: symbols named N in P.
+3. ``dependency``: symbols named N in P's internal dependencies.
+4. ``name``: symbols named N in a file of R's language family anywhere
+   (TypeScript/TSX/JavaScript are one, Java/Kotlin another), when at most
+   NAME_LIMIT such symbols bear that name: an unqualified guess is worth
+   showing only when it is nearly unambiguous, and a Ruby call naming a Rust
+   method is no guess at all.
+
+The result is a pure function of the loaded rows, so an incremental merge
+recomputes only the references whose answer can have changed: those of the
+reloaded packages, those whose name some reloaded or removed package defines
+(before or after; symbol ids change on reload), and those bound by an aliased
+import of such a name. A change in which packages exist, their match keys or
+their package keys can move any import: then everything is recomputed.
+"""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+from ..model import FileRecord, PackageRecord
+
+# Rule 4: a name defined by more symbols (of one language family) than this is
+# too ambiguous to guess.
+NAME_LIMIT = 3
+
+# How a module is spelled per language family: key prefix of package_keys.
+_SELF = ""  # a relative import: the importing package itself
+_JS = frozenset({"typescript", "tsx", "javascript"})
+_JVM = frozenset({"java", "kotlin"})
+
+
+def package_keys(package: PackageRecord | None, files: list[FileRecord]) -> list[str]:
+    """The keys an import can name this unit by, sorted: its match key (npm,
+    cargo, go and ruby modules are spelled like their match keys), plus the
+    module names its files define: ``py:<top-level module>``,
+    ``jvm:<package>`` (from a Java/Kotlin file's directory under its source
+    root) and ``perl:<A::B>`` (from ``lib/A/B.pm``)."""
+    keys = {package["match_key"]} if package is not None and package["match_key"] else set()
+    base = "" if package is None or package["path"] == "." else package["path"] + "/"
+    for record in files:
+        path, language = record["path"], record["language"]
+        rel = path[len(base):] if path.startswith(base) else path
+        key = None
+        if language == "python":
+            key = _python_key(rel)
+        elif language in _JVM:
+            key = _jvm_key(rel)
+        elif language == "perl" and rel.endswith(".pm"):
+            key = _perl_key(rel)
+        if key is not None:
+            keys.add(key)
+    return sorted(keys)
+
+
+def _python_key(rel: str) -> str | None:
+    rel = rel.removeprefix("src/")
+    head, sep, _ = rel.partition("/")
+    top = head if sep else head.rsplit(".", 1)[0]
+    return f"py:{top}" if top.isidentifier() else None
+
+
+def _jvm_key(rel: str) -> str | None:
+    parts = rel.split("/")[:-1]
+    # The package starts after the source root: .../java/ or .../kotlin/ (Maven and
+    # Gradle layouts, Kotlin multiplatform), else after a leading src/.
+    roots = [i for i, part in enumerate(parts) if part in ("java", "kotlin")]
+    if roots:
+        parts = parts[roots[0] + 1:]
+    elif parts[:1] == ["src"]:
+        parts = parts[1:]
+    return f"jvm:{'.'.join(parts)}" if parts else None
+
+
+def _perl_key(rel: str) -> str | None:
+    parts = rel.removesuffix(".pm").split("/")
+    if "lib" in parts:
+        parts = parts[parts.index("lib") + 1:]
+    return f"perl:{'::'.join(parts)}" if parts and all(parts) else None
+
+
+def module_candidates(language: str | None, module: str) -> list[str]:
+    """The package keys ``module`` may name, most specific first ("" = the
+    importing package itself); the first key some package has decides."""
+    if language == "python":
+        return [_SELF] if module.startswith(".") else [f"py:{module.split('.', 1)[0]}"]
+    if language in _JS:
+        if module.startswith((".", "/")):
+            return [_SELF]
+        parts = module.split("/")
+        return [f"npm:{'/'.join(parts[:2] if module.startswith('@') else parts[:1])}"]
+    if language == "go":
+        parts = module.split("/")
+        return [f"go:{'/'.join(parts[:n])}" for n in range(len(parts), 0, -1)]
+    if language == "rust":
+        first = module.split("::", 1)[0]
+        return [_SELF] if first in ("crate", "self", "super") else [f"cargo:{first.replace('_', '-')}"]
+    if language in _JVM:
+        # `import a.b.C`: module a.b; `import a.b.C.Inner`: module a.b.C, a class.
+        return [f"jvm:{module}", f"jvm:{module.rsplit('.', 1)[0]}"]
+    if language == "perl":
+        return [f"perl:{module}"]
+    if language == "ruby":
+        return [_SELF] if module.startswith(".") else [f"ruby:{module.split('/', 1)[0]}"]
+    return []
+
+
+def key_state(conn: sqlite3.Connection) -> str:
+    """A digest of what decides where any import points: the packages, their
+    match keys and their package keys."""
+    digest = hashlib.sha256()
+    for sql in ("SELECT path, match_key FROM packages ORDER BY path",
+                "SELECT package, key FROM package_keys ORDER BY package, key"):
+        for row in conn.execute(sql):
+            digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()
+
+
+class Changes:
+    """What one merge changed, so ``resolve`` recomputes only what depends on it.
+
+    The merge calls ``touch`` for every package it deletes (before) or loads
+    (after). ``full``: recompute everything (an empty index).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, full: bool) -> None:
+        self.conn = conn
+        self.full = full
+        self.before = "" if full else key_state(conn)
+        self.reloaded: list[str | None] = []
+        if not full:
+            conn.execute("CREATE TEMP TABLE changed_names(name TEXT PRIMARY KEY) WITHOUT ROWID")
+
+    def touch(self, package: str | None, loaded: bool) -> None:
+        """Note the names ``package`` defines now (before a delete, after a load)."""
+        if self.full:
+            return
+        self.conn.execute("INSERT OR IGNORE INTO temp.changed_names SELECT name FROM symbols WHERE package IS ?",
+                          (package,))
+        if loaded:
+            self.reloaded.append(package)
+
+    def close(self) -> None:
+        if not self.full:
+            self.conn.execute("DROP TABLE temp.changed_names")
+
+
+def _family(column: str) -> str:
+    """SQL: the language family of a language column (rule 4)."""
+    return (f"CASE {column} WHEN 'tsx' THEN 'typescript' WHEN 'javascript' THEN 'typescript'"
+            f" WHEN 'kotlin' THEN 'java' ELSE {column} END")
+
+
+def _first_segment(column: str, separators: str) -> str:
+    """SQL: ``column`` up to its first separator (``a`` of ``a.b``, ``a::b``, ``a(x).b``)."""
+    ends = ", ".join(f"instr({column} || '{c}', '{c}')" for c in separators)
+    return f"substr({column}, 1, min({ends}) - 1)"
+
+
+# The imports in a pending ref's file that bind it, as a join condition on binds b and pending p.
+_BINDS = "b.file_path = p.file_path AND b.bound = p.head AND (b.qualifier = 0 OR p.receiver IS NOT NULL)"
+
+
+def resolve(conn: sqlite3.Connection, changes: Changes) -> None:
+    """Recompute ref_targets for the references ``changes`` can have affected
+    (all of them after a full load or a change of package keys)."""
+    full = changes.full or key_state(conn) != changes.before
+    conn.execute("CREATE TEMP TABLE scope(id INTEGER PRIMARY KEY)")
+    if full:
+        conn.execute("DELETE FROM ref_targets")
+        conn.execute("INSERT INTO temp.scope SELECT id FROM refs")
+    else:
+        _incremental_scope(conn, changes.reloaded)
+    _bind_imports(conn)
+    _resolve_pending(conn)
+    for table in ("scope", "imports", "import_targets", "binds", "pending"):
+        conn.execute(f"DROP TABLE temp.{table}")
+
+
+def _incremental_scope(conn: sqlite3.Connection, reloaded: list[str | None]) -> None:
+    conn.executemany("INSERT OR IGNORE INTO temp.scope SELECT id FROM refs WHERE package IS ?",
+                     [(p,) for p in reloaded])
+    conn.execute("INSERT OR IGNORE INTO temp.scope SELECT r.id FROM temp.changed_names c"
+                 " JOIN refs r ON r.name = c.name")
+    conn.execute(
+        "INSERT OR IGNORE INTO temp.scope SELECT r.id FROM temp.changed_names c"
+        " JOIN refs i ON i.name = c.name AND i.kind = 'import' AND i.alias IS NOT NULL"
+        " JOIN refs r ON r.package IS i.package AND r.file_path = i.file_path AND r.name = i.alias")
+    conn.execute("DELETE FROM ref_targets WHERE ref_id IN (SELECT id FROM temp.scope)")
+
+
+def _bind_imports(conn: sqlite3.Connection) -> None:
+    """temp.imports: the imports of every file holding a reference in scope;
+    temp.import_targets: the packages each names; temp.binds: the local
+    names they bind (qualifier = 1: a module's first segment, which binds
+    only as a receiver)."""
+    conn.execute(
+        "CREATE TEMP TABLE imports AS SELECT i.id, i.package, i.file_path, f.language, i.name, i.alias, i.module,"
+        " i.id IN (SELECT id FROM temp.scope) AS in_scope"
+        " FROM (SELECT DISTINCT r.package, r.file_path FROM temp.scope s JOIN refs r ON r.id = s.id) p"
+        " JOIN refs i ON i.package IS p.package AND i.file_path = p.file_path AND i.kind = 'import'"
+        " LEFT JOIN files f ON f.path = i.file_path")
+    keys: dict[str, list[str | None]] = {}
+    for package, key in conn.execute("SELECT package, key FROM package_keys ORDER BY package IS NOT NULL, package"):
+        keys.setdefault(key, []).append(package)
+    targets = []
+    modules = conn.execute(
+        "SELECT DISTINCT package, language, module FROM temp.imports WHERE module IS NOT NULL").fetchall()
+    for package, language, module in modules:
+        for candidate in module_candidates(language, module):
+            found = [package] if candidate == _SELF else keys.get(candidate)
+            if found:
+                targets += [(package, language, module, target) for target in found]
+                break
+    conn.execute("CREATE TEMP TABLE import_targets(package, language, module, target)")
+    conn.executemany("INSERT INTO temp.import_targets VALUES (?, ?, ?, ?)", targets)
+    conn.execute(
+        "CREATE TEMP TABLE binds AS SELECT i.file_path, coalesce(i.alias, i.name) AS bound, 0 AS qualifier,"
+        " i.id AS import_id, i.name FROM temp.imports i WHERE coalesce(i.alias, i.name) != '*'"
+        f" UNION SELECT i.file_path, {_first_segment('i.module', './:')}, 1, i.id, i.name FROM temp.imports i"
+        " WHERE i.alias IS NULL AND i.module IS NOT NULL")
+    conn.execute("CREATE INDEX temp.binds_bound ON binds(file_path, bound)")
+    # One row per (import, package it names): imports of an outside module have none.
+    conn.execute(
+        "CREATE TEMP TABLE import_pkg AS SELECT i.id AS import_id, t.target FROM temp.imports i"
+        " JOIN temp.import_targets t ON t.package IS i.package AND t.language IS i.language AND t.module = i.module")
+    conn.execute("CREATE INDEX temp.import_pkg_id ON import_pkg(import_id)")
+
+
+def _resolve_pending(conn: sqlite3.Connection) -> None:
+    insert = "INSERT INTO ref_targets(ref_id, symbol_id, how) "
+    conn.execute(
+        f"{insert} SELECT DISTINCT i.id, s.id, 'import' FROM temp.imports i"
+        " JOIN temp.import_pkg ip ON ip.import_id = i.id JOIN symbols s ON s.name = i.name AND s.package IS ip.target"
+        " WHERE i.in_scope")
+    conn.execute(
+        f"CREATE TEMP TABLE pending AS SELECT r.id, r.package, r.file_path, r.name, r.receiver,"
+        f" {_family('f.language')} AS family,"
+        # what binds through an import: the receiver's first segment, else the name
+        f" CASE WHEN r.receiver IS NULL THEN r.name ELSE {_first_segment('r.receiver', '.:([-')} END AS head"
+        " FROM temp.scope s JOIN refs r ON r.id = s.id LEFT JOIN files f ON f.path = r.file_path"
+        " WHERE r.kind != 'import'")
+    conn.execute(
+        f"{insert} SELECT DISTINCT p.id, s.id, 'import' FROM temp.pending p JOIN temp.binds b ON {_BINDS}"
+        " JOIN temp.import_pkg ip ON ip.import_id = b.import_id"
+        " JOIN symbols s ON s.name = CASE WHEN p.receiver IS NULL THEN b.name ELSE p.name END"
+        " AND s.package IS ip.target")
+    _drop_resolved(conn)
+    # Bound only to outside modules: it names an outside symbol.
+    conn.execute(
+        f"DELETE FROM temp.pending AS p WHERE EXISTS (SELECT 1 FROM temp.binds b WHERE {_BINDS})"
+        f" AND NOT EXISTS (SELECT 1 FROM temp.binds b JOIN temp.import_pkg ip ON ip.import_id = b.import_id"
+        f" WHERE {_BINDS})")
+    conn.execute(
+        f"{insert} SELECT p.id, s.id, 'package' FROM temp.pending p"
+        " JOIN symbols s ON s.name = p.name AND s.package IS p.package")
+    _drop_resolved(conn)
+    conn.execute(
+        f"{insert} SELECT DISTINCT p.id, s.id, 'dependency' FROM temp.pending p"
+        " JOIN dependencies d ON d.package = p.package AND d.internal_package IS NOT NULL"
+        " JOIN symbols s ON s.name = p.name AND s.package = d.internal_package")
+    _drop_resolved(conn)
+    conn.execute(
+        f"{insert} SELECT p.id, s.id, 'name' FROM temp.pending p"
+        f" JOIN symbols s ON s.name = p.name AND {_family('s.language')} = p.family"
+        f" WHERE (SELECT count(*) FROM symbols c WHERE c.name = p.name AND {_family('c.language')} = p.family)"
+        " <= ?", (NAME_LIMIT,))
+    conn.execute("DROP TABLE temp.import_pkg")
+
+
+def _drop_resolved(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM temp.pending WHERE id IN (SELECT ref_id FROM ref_targets"
+                 " WHERE ref_id IN (SELECT id FROM temp.pending))")

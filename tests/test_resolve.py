@@ -1,0 +1,266 @@
+"""Reference resolution in the merge (store/resolve.py): each rule on a small
+polyglot tree, the references it must leave unresolved, and incremental ==
+fresh for the edits that move a resolution from outside its package."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from symidx_tasks.model import FileRecord
+from symidx_tasks.store.dump import REF_TARGETS
+from symidx_tasks.store.resolve import NAME_LIMIT, module_candidates, package_keys
+
+from .indexing import build, dump, fresh_dump
+from .trees import write_tree
+
+MAIN = "libs/app/acme_app/main.py"
+TREE: dict[str, str] = {
+    "libs/core/pyproject.toml": '[project]\nname = "acme-core"\n',
+    "libs/core/acme_core/__init__.py": "",
+    "libs/core/acme_core/money.py": (
+        "def convert(x):\n    return x\n\n"
+        "class Ledger:\n    def post(self):\n        pass\n\n"
+        "class Decimal:\n    pass\n\n"
+        "def audit(x):\n    pass\n\n"
+        "def shim(x):\n    pass\n"
+    ),
+    "libs/app/pyproject.toml": '[project]\nname = "acme-app"\ndependencies = ["acme-core"]\n',
+    MAIN: (
+        "from acme_core.money import convert, Ledger as L\n"  # 1
+        "import acme_core.money\n"
+        "from decimal import Decimal\n"
+        "import httpx\n"
+        "from acme_compat import shim\n"  # 5
+        "def run(x):\n"
+        "    convert(x)\n"
+        "    L().post()\n"
+        "    acme_core.money.convert(x)\n"
+        "    Decimal(x)\n"  # 10
+        "    httpx.fetch(x)\n"
+        "    helper(x)\n"
+        "    audit(x)\n"
+        "    rare_name(x)\n"
+        "    common(x)\n"  # 15
+        "    Tally(x)\n"
+        "    shim(x)\n"
+        "def helper(x):\n    pass\n\n"
+        "def fetch(x):\n    pass\n"
+    ),
+    "libs/other/pyproject.toml": '[project]\nname = "acme-other"\n',
+    "libs/other/acme_other/a.py": (
+        "def audit(x):\n    pass\n\ndef rare_name(x):\n    pass\n\ndef common(x):\n    pass\n"
+    ),
+    **{f"libs/other/acme_other/{n}.py": "def common(x):\n    pass\n" for n in "bcd"},
+    "services/tally/go.mod": "module example.com/acme/tally\n\ngo 1.22\n",
+    "services/tally/tally.go": "package tally\n\nfunc Tally(x int) int { return x }\n\nfunc Charge() {}\n",
+    "services/gw/go.mod": "module example.com/acme/gw\n\ngo 1.22\n\nrequire example.com/acme/tally v0.0.0\n",
+    "services/gw/main.go": (
+        'package main\n\nimport (\n\t"example.com/acme/tally"\n\t"net/http"\n)\n\n'
+        'func main() {\n\ttally.Charge()\n\thttp.Get("x")\n}\n'
+    ),
+    "frontend/ui/package.json": '{"name": "@acme/ui"}\n',
+    "frontend/ui/src/button.ts": "export function Button(): string { return ''; }\n",
+    "frontend/web/package.json": '{"name": "@acme/web", "dependencies": {"@acme/ui": "*"}}\n',
+    "frontend/web/src/app.ts": (
+        "import { Button as B } from '@acme/ui';\nimport { local } from './util';\n"
+        "export function app(): string { return B() + local(); }\n"
+    ),
+    "frontend/web/src/util.ts": "export function local(): string { return ''; }\n",
+    "crates/money/Cargo.toml": '[package]\nname = "acme-money"\nversion = "0.1.0"\n',
+    "crates/money/src/lib.rs": "pub struct Money { pub cents: i64 }\n",
+    "crates/cli/Cargo.toml": '[package]\nname = "acme-cli"\nversion = "0.1.0"\n',
+    "crates/cli/src/main.rs": "use acme_money::Money;\n\npub fn total(m: Money) -> i64 { 0 }\n",
+    "jvm/inv/pom.xml": (
+        "<project><modelVersion>4.0.0</modelVersion><groupId>com.acme</groupId>"
+        "<artifactId>inv</artifactId><version>1</version></project>\n"
+    ),
+    "jvm/inv/src/main/java/com/acme/inv/Stock.java": "package com.acme.inv;\n\npublic class Stock {}\n",
+    "jvm/ship/pom.xml": (
+        "<project><modelVersion>4.0.0</modelVersion><groupId>com.acme</groupId>"
+        "<artifactId>ship</artifactId><version>1</version></project>\n"
+    ),
+    "jvm/ship/src/main/java/com/acme/ship/Ship.java": (
+        "package com.acme.ship;\n\nimport com.acme.inv.Stock;\n\n"
+        "public class Ship {\n    public Stock stock() { return null; }\n}\n"
+    ),
+    "tools/rep/cpanfile": "requires 'DBI';\n",
+    "tools/rep/lib/Acme/Report.pm": "package Acme::Report;\n\nsub new {\n    return bless {}, shift;\n}\n\n1;\n",
+    "tools/rep/bin/run.pl": "use Acme::Report;\n\nmy $r = Acme::Report->new;\n",
+}
+
+# (file, line, name) -> [(how, target file, target name)]
+Targets = dict[tuple[str, int, str], list[tuple[str, str, str]]]
+
+
+def targets(db: Path) -> Targets:
+    """Every reference with what it resolved to (an empty list: unresolved)."""
+    conn = sqlite3.connect(db)
+    try:
+        out: Targets = {}
+        for file, line, name, how, target_file, target_name in conn.execute(
+                "SELECT r.file_path, r.line, r.name, t.how, s.file_path, s.name FROM refs r"
+                " LEFT JOIN ref_targets t ON t.ref_id = r.id LEFT JOIN symbols s ON s.id = t.symbol_id"):
+            hits = out.setdefault((file, line, name), [])
+            if how is not None:
+                hits.append((how, target_file, target_name))
+        return {key: sorted(hits) for key, hits in out.items()}
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def resolved(tmp_path_factory: pytest.TempPathFactory) -> Targets:
+    root = write_tree(tmp_path_factory.mktemp("resolve") / "repo", TREE)
+    db = root.parent / "state" / "index.db"
+    build(root, db)
+    return targets(db)
+
+
+CORE = "libs/core/acme_core/money.py"
+
+
+@pytest.mark.parametrize("ref, expected", [
+    # 1. import: by name, through an alias (the target is named as imported), a
+    # receiver bound by an alias or by a module's first segment, relative
+    # imports, and in every language with module-to-package keys.
+    ((MAIN, 7, "convert"), [("import", CORE, "convert")]),
+    ((MAIN, 8, "L"), [("import", CORE, "Ledger")]),
+    ((MAIN, 8, "post"), [("import", CORE, "post")]),
+    ((MAIN, 9, "convert"), [("import", CORE, "convert")]),
+    ((MAIN, 1, "Ledger"), [("import", CORE, "Ledger")]),  # the import itself
+    (("frontend/web/src/app.ts", 3, "B"), [("import", "frontend/ui/src/button.ts", "Button")]),
+    (("frontend/web/src/app.ts", 3, "local"), [("import", "frontend/web/src/util.ts", "local")]),
+    (("services/gw/main.go", 9, "Charge"), [("import", "services/tally/tally.go", "Charge")]),
+    (("crates/cli/src/main.rs", 3, "Money"), [("import", "crates/money/src/lib.rs", "Money")]),
+    (("jvm/ship/src/main/java/com/acme/ship/Ship.java", 6, "Stock"),
+     [("import", "jvm/inv/src/main/java/com/acme/inv/Stock.java", "Stock")]),
+    (("tools/rep/bin/run.pl", 3, "Acme::Report"), [("import", "tools/rep/lib/Acme/Report.pm", "Acme::Report")]),
+    # 2-4: the package, its dependencies, then a rare name anywhere.
+    ((MAIN, 12, "helper"), [("package", MAIN, "helper")]),
+    ((MAIN, 13, "audit"), [("dependency", CORE, "audit")]),
+    ((MAIN, 14, "rare_name"), [("name", "libs/other/acme_other/a.py", "rare_name")]),
+    # Unresolved: bound to an outside module (though core, a dependency, defines
+    # Decimal and the package itself defines fetch), a name defined more than
+    # NAME_LIMIT times, a name only another language family defines.
+    ((MAIN, 10, "Decimal"), []),
+    ((MAIN, 11, "fetch"), []),
+    ((MAIN, 15, "common"), []),
+    ((MAIN, 16, "Tally"), []),
+    ((MAIN, 3, "Decimal"), []),
+    ((MAIN, 17, "shim"), []),
+])
+def test_rules(resolved: Targets, ref: tuple[str, int, str], expected: list[tuple[str, str, str]]) -> None:
+    assert resolved[ref] == expected
+
+
+def test_common_is_defined_once_more_than_the_limit() -> None:
+    assert sum(text.count("def common(") for text in TREE.values()) == NAME_LIMIT + 1
+
+
+def _add_common(root: Path) -> None:
+    # More definitions of rare_name outside app's dependencies: its reference becomes too ambiguous.
+    for n in range(NAME_LIMIT):
+        write_tree(root, {f"libs/other/acme_other/extra_{n}.py": "def rare_name(x):\n    pass\n"})
+
+
+def _edit_core(root: Path) -> None:
+    # Core reloads: every symbol id in it changes; the alias L and the dependency audit must follow.
+    path = root / CORE
+    path.write_text("\n\n" + path.read_text() + "\ndef later():\n    pass\n")
+
+
+def _new_module(root: Path) -> None:
+    # A new top-level module of other: a package key changes, so any import may
+    # move. app's `from acme_compat import shim` now names a module of the repo,
+    # which lacks shim: no longer an outside name, it resolves by the next rules
+    # (core defines it), though no package defining shim changed.
+    write_tree(root, {"libs/other/acme_compat.py": "def compat_level():\n    pass\n"})
+
+
+def _remove_core(root: Path) -> None:
+    for rel in [p for p in TREE if p.startswith("libs/core/")]:
+        (root / rel).unlink()
+
+
+def _rename_in_other(root: Path) -> None:
+    path = root / "libs/other/acme_other/a.py"
+    path.write_text(path.read_text().replace("rare_name", "rarer_name"))
+
+
+# edit -> whether app's resolutions change (a reload that keeps every name must keep them)
+EDITS = {"name crosses the limit": (_add_common, True), "imported package reloads": (_edit_core, False),
+         "package keys change": (_new_module, True), "imported package removed": (_remove_core, True),
+         "guessed target renamed": (_rename_in_other, True)}
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_incremental_resolution_equals_fresh(name: str, tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "repo", TREE)
+    db = tmp_path / "state" / "index.db"
+    build(root, db)
+    before = targets(db)
+    edit, changes = EDITS[name]
+    edit(root)
+    run = build(root, db)
+    assert "index:libs/app" not in run.packages_run  # its references moved without it
+    assert dump(db) == fresh_dump(root, tmp_path / "scratch")
+    assert (targets(db) != before) == changes
+    conn = sqlite3.connect(db)
+    try:  # no target points at a reference or symbol that is gone
+        assert all(None not in row for row in conn.execute(REF_TARGETS))
+    finally:
+        conn.close()
+
+
+def test_what_the_edits_changed(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "repo", TREE)
+    db = tmp_path / "state" / "index.db"
+    build(root, db)
+    _add_common(root)
+    build(root, db)
+    assert targets(db)[(MAIN, 14, "rare_name")] == []
+    _new_module(root)
+    build(root, db)
+    assert targets(db)[(MAIN, 17, "shim")] == [("dependency", CORE, "shim")]
+    _remove_core(root)
+    build(root, db)
+    after = targets(db)
+    # acme_core names no package now: an outside module, so its names stay unresolved.
+    assert after[(MAIN, 7, "convert")] == [] and after[(MAIN, 13, "audit")] == [("name", "libs/other/acme_other/a.py",
+                                                                                     "audit")]
+
+
+def test_package_keys() -> None:
+    def files(*paths: str, language: str) -> list[FileRecord]:
+        return [{"path": p, "language": language, "size": 1, "sha256": None, "status": "parsed", "note": None}
+                for p in paths]
+
+    package = {"path": "libs/a", "match_key": "python:a", "name": "a", "kind": "python", "version": None,
+               "description": None, "metadata": {}, "dependencies": [], "manifests": [], "warnings": [],
+               "languages": None}
+    assert package_keys(package, files("libs/a/src/pkg_a/x.py", "libs/a/tool.py", "libs/a/bad-name/y.py",  # type: ignore[arg-type]
+                                       language="python")) == ["py:pkg_a", "py:tool", "python:a"]
+    assert package_keys(None, files("jvm/x/src/main/kotlin/com/a/B.kt", "src/com/b/C.java", "src/D.java", "E.java",
+                                    language="kotlin")) == ["jvm:com.a", "jvm:com.b"]
+    assert package_keys(None, files("t/lib/A/B.pm", "t/Top.pm", "t/bin/x.pl", language="perl")) \
+        == ["perl:A::B", "perl:t::Top"]
+
+
+@pytest.mark.parametrize("language, module, expected", [
+    ("python", ".sessions", [""]),
+    ("python", "shop_auth.tokens", ["py:shop_auth"]),
+    ("typescript", "./cart", [""]),
+    ("tsx", "@shop/ui/button", ["npm:@shop/ui"]),
+    ("javascript", "big.js", ["npm:big.js"]),
+    ("go", "example.com/a/b", ["go:example.com/a/b", "go:example.com/a", "go:example.com"]),
+    ("rust", "crate::catalog", [""]),
+    ("rust", "shop_core::money", ["cargo:shop-core"]),
+    ("java", "com.a.Outer", ["jvm:com.a.Outer", "jvm:com.a"]),
+    ("perl", "Shop::Util", ["perl:Shop::Util"]),
+    ("ruby", "notifier/version", ["ruby:notifier"]),
+    ("proto", "google/protobuf/timestamp.proto", []),
+])
+def test_module_candidates(language: str, module: str, expected: list[str]) -> None:
+    assert module_candidates(language, module) == expected
