@@ -103,8 +103,11 @@ def test_file(db):
     out = ok(db, "file", "libs/payments/shop_payments/processor.py")
     lines = out.splitlines()
     assert lines[0] == "libs/payments/shop_payments/processor.py  libs/payments (shop-payments)  [python, parsed]"
-    numbers = [int(line.split()[0]) for line in lines[1:]]
+    numbers = [int(line.split()[0]) for line in lines[1:] if not line.startswith("    ")]
     assert numbers == sorted(numbers) and any("def process_payment" in line for line in lines)
+    # A symbol's doc comment on an indented line below it.
+    at = next(i for i, line in enumerate(lines) if "def process_payment" in line)
+    assert lines[at + 1] == "    Charges ``amount`` in ``currency`` and returns the receipt."
     res = js(db, "file", "libs/payments/shop_payments/processor.py")
     assert res["package"] == "libs/payments" and res["symbols"][0]["loc"].startswith(res["path"] + ":")
     skipped = ok(db, "file", "frontend/packages/web/src/cart.test.ts")

@@ -337,6 +337,7 @@ def test_symbol_shape(conn):
         "parent": None, "visibility": "public", "return_type": "Receipt",
         "parameters": [{"name": "amount", "type": "Decimal"}, {"name": "currency", "type": "str"}],
         "language": "python", "package": "libs/payments", "package_name": "shop-payments",
+        "doc": "Charges ``amount`` in ``currency`` and returns the receipt.",
     }
 
 

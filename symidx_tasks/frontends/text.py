@@ -33,14 +33,17 @@ from ..query.answers import (
 Params = Mapping[str, Any]
 
 
-def table(rows: list[list[str]], out: TextIO) -> None:
-    """Columns separated by two spaces, all but the last padded."""
+def table(rows: list[list[str]], out: TextIO, notes: list[str | None] | None = None) -> None:
+    """Columns separated by two spaces, all but the last padded; ``notes[i]``
+    (a doc comment) printed indented on its own line below row i."""
     if not rows:
         return
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
-    for r in rows:
+    for i, r in enumerate(rows):
         cells = [c.ljust(w) for c, w in zip(r, widths, strict=False)] + [r[-1]]
         out.write("  ".join(cells).rstrip() + "\n")
+        if notes and notes[i]:
+            out.write(f"    {notes[i]}\n")
 
 
 def note(err: TextIO, message: str) -> None:
@@ -97,7 +100,7 @@ def definitions(res: SearchPage[DefinitionRow], p: Params, out: TextIO, err: Tex
     rows = _symbol_rows(list(res["results"]))
     for row, d in zip(rows, res["results"], strict=True):
         row[-1] += f"  {_used(d['used']['places'], d['used']['packages'])}"
-    table(rows, out)
+    table(rows, out, [d["doc"] for d in res["results"]])
     more(res, err, "definitions")
 
 
@@ -158,7 +161,7 @@ def file_symbols(res: FileSymbols, p: Params, out: TextIO, err: TextIO) -> None:
     rows = [[str(s["line"]), s["kind"], ("  " if s["parent"] else "") + s["signature"]] for s in res["symbols"]]
     if not rows:
         note(err, f"no symbols in {res['path']}" + (f" of kind {p['kind']!r}" if p.get("kind") else ""))
-    table(rows, out)
+    table(rows, out, [s["doc"] for s in res["symbols"]])
 
 
 # ----------------------------------------------------------------- packages

@@ -52,6 +52,7 @@ class SymbolRow(TypedDict):
     language: str | None
     package: str | None  # path; None outside any package
     package_name: str | None
+    doc: str | None  # the first paragraph of its doc comment, one line
 
 
 class Usage(TypedDict):

@@ -19,7 +19,7 @@ MAX_LIMIT = 1000
 
 SYMBOL_COLUMNS = (
     "s.name, s.kind, s.signature, s.file_path, s.line, s.end_line, s.parent_symbol, s.visibility,"
-    " s.return_type, s.parameters, s.language, s.package, p.name AS package_name"
+    " s.return_type, s.parameters, s.language, s.package, p.name AS package_name, s.doc"
 )
 # FROM clause that goes with SYMBOL_COLUMNS.
 SYMBOLS_FROM = "symbols s LEFT JOIN packages p ON p.path = s.package"
@@ -70,6 +70,7 @@ def symbol_row(row: sqlite3.Row) -> SymbolRow:
         "language": row["language"],
         "package": row["package"],
         "package_name": row["package_name"],
+        "doc": row["doc"],
     }
 
 
