@@ -30,6 +30,7 @@ from ..model import (
 from . import cache as result_cache
 from . import result as result_file
 from .guard import output_stamp
+from .previous import PreviousFile, extractor_id, previous_files, reuse
 from .timing import write_timing
 
 EXTRACTOR_VERSION = "2"
@@ -96,7 +97,7 @@ def extract_package(
                                     EXTRACTOR_VERSION, result_file.FORMAT_VERSION)
         if found is not None and found.data is not None:
             return finish_package(out, found.data, False, timing, started, time.perf_counter() - clock)
-    data, unstable = package_result(root, key, package, files, max_file_size, warnings=warnings)
+    data, unstable = package_result(root, key, package, files, max_file_size, warnings=warnings, previous=out)
     if cache is not None and found is not None:
         result_cache.remember(cache, cache_marker, found, data, unstable)
     return finish_package(out, data, unstable, timing, started, time.perf_counter() - clock)
@@ -121,21 +122,27 @@ def package_result(
     files: Iterable[FileSpec],
     max_file_size: int,
     warnings: Sequence[str] = (),
+    previous: str | None = None,
 ) -> tuple[bytes, bool]:
     """The encoded result file of one package, and whether any source kept
     changing while it was read. Writes nothing: a remote worker ships the
     bytes back to the client, which writes them.
 
+    ``previous``: the package's last result file; its unchanged parsed files
+    are taken from it instead of parsed again (pipeline/previous.py).
+
     The result's warnings: the package record's, ``warnings`` (discovery's
     for a unit without a package record), then one per file with a problem.
     """
     root_path = Path(root)
+    extractor = extractor_id(EXTRACTOR_VERSION)
+    earlier = previous_files(previous, key, extractor)
     entries = {path: (language, skip) for path, language, skip in files}
     by_path: dict[str, FileResult] = {}
     pending = sorted(entries)
     for _attempt in range(STABILITY_ATTEMPTS):
         for path in pending:
-            by_path[path] = extract_file(root_path, path, *entries[path], max_file_size)
+            by_path[path] = extract_file(root_path, path, *entries[path], max_file_size, earlier.get(path))
         # A file edited while we read it would leave doit recording the new
         # content as indexed: re-read any whose stamp moved since.
         pending = [p for p in pending if stamp(root_path / p, follow_symlinks=False) != by_path[p].seen]
@@ -158,7 +165,7 @@ def package_result(
             records.append({"file": path, "message": done.warning})
     result: ResultFile = {
         "format": result_file.FORMAT_VERSION,
-        "extractor": EXTRACTOR_VERSION,
+        "extractor": extractor,
         "key": key,
         "package": package,
         "files": file_records,
@@ -172,10 +179,12 @@ def package_result(
 
 
 def extract_file(
-    root: Path, path: str, language: str | None, skip: str | None, max_file_size: int
+    root: Path, path: str, language: str | None, skip: str | None, max_file_size: int,
+    previous: PreviousFile | None = None,
 ) -> FileResult:
     """One file's record for the files table, its symbols, its warning and the
-    stamp it was read under (lstat: a symlink is never followed)."""
+    stamp it was read under (lstat: a symlink is never followed). ``previous``:
+    the file in the package's last result, reused when its bytes are the same."""
     full = root / path
     try:
         st: os.stat_result | OSError = os.lstat(full)
@@ -185,7 +194,7 @@ def extract_file(
     record: FileRecord = {
         "path": path, "language": language, "size": None, "sha256": None, "status": "listed", "note": None,
     }
-    return _extract_file(full, record, skip, max_file_size, st)._replace(seen=seen)
+    return _extract_file(full, record, skip, max_file_size, st, previous)._replace(seen=seen)
 
 
 def _problem(record: FileRecord, status: str, note: str) -> FileResult:
@@ -195,6 +204,7 @@ def _problem(record: FileRecord, status: str, note: str) -> FileResult:
 
 def _extract_file(
     full: Path, record: FileRecord, skip: str | None, max_file_size: int, st: os.stat_result | OSError,
+    previous: PreviousFile | None,
 ) -> FileResult:
     if isinstance(st, FileNotFoundError):
         return _problem(record, "error", "file vanished before it could be read")
@@ -221,6 +231,9 @@ def _extract_file(
         return _problem(record, "skipped", "binary content (NUL bytes), not parsed")
     if _looks_minified(data):
         return _problem(record, "skipped", "minified or generated (very long lines), not parsed")
+    same = reuse(previous, record)
+    if same is not None:
+        return FileResult(FileRecord(**same.record), same.symbols, same.references, same.record["note"], None)
     return _parse(record, language, data)
 
 

@@ -1,0 +1,92 @@
+"""Per-file reuse of a package's previous result file.
+
+When one file of a big package changes, doit re-runs the whole package task;
+parsing its other (unchanged) files again is most of that task's time. Here a
+file is taken from the package's previous result instead of being parsed when
+all of this holds:
+
+- the previous result file decodes and validates, is this package's, and was
+  written by the same extractor: ``extractor_id()`` covers EXTRACTOR_VERSION,
+  a digest of symidx's extraction code and the tree-sitter and grammar
+  versions, so a code edit or a grammar upgrade re-parses everything;
+- the file was parsed then (status ``parsed`` or ``partial``), under the same
+  language, and its SHA-256 then equals the SHA-256 of the bytes just read;
+- today's checks before parsing (test/generated skip, size limit, binary,
+  minified) pass, as they did, since they depend on the same bytes and the
+  same classification.
+
+A parsed file's rows are a function of its bytes, its language and the
+extractor, so a reused file's rows equal what parsing it would give, and the
+result stays byte-identical to a fresh extraction (the incremental == fresh
+tests run through this path on every edit).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+from ..errors import ResultError
+from ..model import FileRecord, ReferenceRow, SymbolRow
+from . import cache as result_cache
+from . import result as result_file
+
+REUSABLE = frozenset({"parsed", "partial"})
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousFile:
+    """One parsed file of the previous result: its record and rows."""
+
+    record: FileRecord
+    symbols: list[SymbolRow]
+    references: list[ReferenceRow]
+
+
+@cache
+def extractor_id(version: str) -> str:
+    """``version`` (EXTRACTOR_VERSION) and a digest of the code and grammar
+    versions that extract (once per process)."""
+    environment = json.dumps(result_cache.environment(), sort_keys=True).encode()
+    return f"{version}+{hashlib.sha256(environment).hexdigest()[:16]}"
+
+
+def previous_files(out: str | None, key: str, extractor: str) -> dict[str, PreviousFile]:
+    """The reusable files of the result at ``out`` by path; empty when there is
+    none, it does not validate, or another extractor wrote it."""
+    if out is None:
+        return {}
+    try:
+        with open(out, "rb") as f:
+            data = f.read()
+        previous = result_file.decode(data, key)
+    except (OSError, ResultError):
+        return {}
+    if previous["extractor"] != extractor:
+        return {}
+    symbols = _by_file(previous["symbols"])
+    references = _by_file(previous["references"])
+    return {
+        record["path"]: PreviousFile(record, symbols.get(record["path"], []), references.get(record["path"], []))
+        for record in previous["files"] if record["status"] in REUSABLE and record["sha256"] is not None
+    }
+
+
+def _by_file(rows: list[list[Any]]) -> dict[str, list[list[Any]]]:
+    # Rows are grouped by file in a result (sorted by file first).
+    return {path: list(group) for path, group in groupby(rows, key=itemgetter(0))}
+
+
+def reuse(previous: PreviousFile | None, record: FileRecord) -> PreviousFile | None:
+    """``previous`` when it stands for the file ``record`` describes (same
+    language, same bytes by SHA-256), else None."""
+    if previous is None:
+        return None
+    old = previous.record
+    if old["language"] != record["language"] or old["sha256"] != record["sha256"]:
+        return None
+    return previous

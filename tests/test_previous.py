@@ -1,0 +1,130 @@
+"""Per-file reuse inside a package task (pipeline/previous.py): after an edit,
+only the changed files of the package are parsed, the unchanged ones come from
+the previous result, and the index is exactly a fresh build's."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from symidx_tasks.pipeline import action, previous
+from symidx_tasks.pipeline.result import RESULT_SUFFIX
+
+from .indexing import build, dump, fresh_dump
+from .trees import write_tree
+
+TREE = {
+    "pyproject.toml": '[project]\nname = "shop"\nversion = "1.0.0"\n',
+    "shop/money.py": '"""Money."""\n\n\ndef pay(amount: int) -> int:\n    """Pays."""\n    return amount\n',
+    "shop/orders.py": "from .money import pay\n\n\ndef order(n: int) -> int:\n    return pay(n)\n",
+    "shop/broken.py": "def half(:\n    pass\n\ndef whole() -> None:\n    pass\n",  # a syntax error: partial
+    "shop/latin1.py": b"# caf\xe9\ndef cafe() -> str:\n    return 'x'\n",  # not UTF-8: a note
+    "shop/types.ts": "export interface Order { id: string }\nexport function total(o: Order): number { return 0 }\n",
+}
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Paths parsed from now on (builds run in this process: jobs=0)."""
+    seen: list[str] = []
+    real = action._parse
+
+    def counting(record: Any, language: str, data: bytes) -> Any:
+        seen.append(record["path"])
+        return real(record, language, data)
+
+    monkeypatch.setattr(action, "_parse", counting)
+    return seen
+
+
+def _db(tmp_path: Path) -> Path:
+    return tmp_path / "index" / "index.db"
+
+
+def test_an_edit_parses_only_the_changed_file(tmp_path: Path, parsed: list[str]) -> None:
+    root = write_tree(tmp_path / "tree", TREE)
+    build(root, _db(tmp_path))
+    assert sorted(parsed) == sorted(p for p in TREE if p.endswith((".py", ".ts")))
+    parsed.clear()
+    (root / "shop/orders.py").write_text("from .money import pay\n\n\ndef order(n: int, m: int) -> int:\n"
+                                         "    return pay(n + m)\n")
+    run = build(root, _db(tmp_path))
+    assert run.packages_run == ["index:."] and parsed == ["shop/orders.py"]
+    assert dump(_db(tmp_path)) == fresh_dump(root, tmp_path / "fresh")
+
+
+def test_partial_and_non_utf8_files_keep_their_notes_when_reused(tmp_path: Path, parsed: list[str]) -> None:
+    root = write_tree(tmp_path / "tree", TREE)
+    build(root, _db(tmp_path))
+    (root / "shop/money.py").write_text("def pay(amount: int) -> int:\n    return amount * 2\n")
+    parsed.clear()
+    build(root, _db(tmp_path))
+    assert parsed == ["shop/money.py"]
+    text = dump(_db(tmp_path))
+    assert "syntax errors" in text and "not UTF-8" in text
+    assert text == fresh_dump(root, tmp_path / "fresh")
+
+
+def test_a_file_changed_back_and_forth_and_a_new_file(tmp_path: Path, parsed: list[str]) -> None:
+    root = write_tree(tmp_path / "tree", TREE)
+    build(root, _db(tmp_path))
+    original = (root / "shop/types.ts").read_text()
+    for text in ("export const LIMIT = 3\n", original):
+        (root / "shop/types.ts").write_text(text)
+        build(root, _db(tmp_path))
+    (root / "shop/extra.py").write_text("def extra() -> None:\n    pass\n")
+    parsed.clear()
+    build(root, _db(tmp_path))
+    assert parsed == ["shop/extra.py"]
+    assert dump(_db(tmp_path)) == fresh_dump(root, tmp_path / "fresh")
+
+
+def _results(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "index" / "results").glob(f"*{RESULT_SUFFIX}"))
+
+
+def test_a_damaged_previous_result_is_not_used(tmp_path: Path, parsed: list[str]) -> None:
+    root = write_tree(tmp_path / "tree", TREE)
+    build(root, _db(tmp_path))
+    (result,) = _results(tmp_path)
+    result.write_bytes(result.read_bytes()[:-40])  # truncated: doit's FileGuard re-runs the task
+    parsed.clear()
+    build(root, _db(tmp_path))
+    assert len(parsed) == 5  # every source file parsed again
+    assert dump(_db(tmp_path)) == fresh_dump(root, tmp_path / "fresh")
+
+
+def test_another_extractor_means_no_reuse(tmp_path: Path, parsed: list[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_tree(tmp_path / "tree", TREE)
+    build(root, _db(tmp_path))
+    # A code edit or a grammar upgrade changes the digest in extractor_id.
+    monkeypatch.setattr(action, "extractor_id", lambda version: f"{version}+another-code")
+    (root / "shop/orders.py").write_text("def order() -> None:\n    pass\n")
+    parsed.clear()
+    build(root, _db(tmp_path))
+    assert len(parsed) == 5
+
+
+def test_extractor_id_names_the_version_and_the_code() -> None:
+    ident = previous.extractor_id(action.EXTRACTOR_VERSION)
+    version, digest = ident.split("+")
+    assert version == action.EXTRACTOR_VERSION and len(digest) == 16
+    assert previous.extractor_id(action.EXTRACTOR_VERSION) is ident  # once per process
+
+
+def test_rows_of_a_reused_file_are_what_a_parse_gives(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "tree", TREE)
+    files = [(p, "python" if p.endswith(".py") else "typescript" if p.endswith(".ts") else None, None)
+             for p in sorted(TREE)]
+    first, _ = action.package_result(str(root), "shop", None, files, 10**6)
+    out = tmp_path / "previous.json"
+    out.write_bytes(first)
+    again, _ = action.package_result(str(root), "shop", None, files, 10**6, previous=str(out))
+    assert again == first
+    reusable = previous.previous_files(str(out), "shop", previous.extractor_id(action.EXTRACTOR_VERSION))
+    assert sorted(reusable) == ["shop/broken.py", "shop/latin1.py", "shop/money.py", "shop/orders.py",
+                                "shop/types.ts"]
+    assert reusable["shop/money.py"].symbols and reusable["shop/orders.py"].references
+    assert previous.previous_files(str(out), "other", "x") == {}  # another package's file
