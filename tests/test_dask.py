@@ -85,9 +85,12 @@ class DaskProcesses:
         for proc in procs:
             if proc.poll() is None:
                 proc.terminate()
+        # A worker still running a task it was told to drop (after Ctrl-C) takes
+        # its time to shut down gracefully; nothing here needs it to.
+        deadline = time.monotonic() + 3
         for proc in procs:
             try:
-                proc.wait(timeout=10)
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)

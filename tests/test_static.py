@@ -57,3 +57,41 @@ def test_no_function_over_the_limit() -> None:
                 if n > MAX_FUNCTION_LINES:
                     long[f"{path.relative_to(REPO)}:{node.lineno} {node.name}"] = n
     assert long == {}
+
+
+# docs/architecture.md, "Layering": a module imports only from levels above its
+# own (a lower number); the listed exceptions are known and must not grow.
+# The shared leaves are ordered among themselves: each imports only the ones before it.
+LEVELS = {"errors": 1.0, "model": 1.1, "fileio": 1.2, "git": 1.3, "config": 1.4, "locations": 1.5, "__init__": 7,
+          "discover": 2, "extract": 2, "pipeline": 3, "store": 3, "query": 4,
+          "freshness": 5, "impact": 5, "interop": 5, "frontends": 6}
+KNOWN_EXCEPTIONS = {
+    ("config", "discover"), ("config", "extract"), ("discover", "extract"), ("store", "pipeline"),
+    ("pipeline", "store"), ("impact", "freshness"),
+}
+
+
+def _imported_units(path: Path) -> set[str]:
+    """The top-level units of symidx_tasks that ``path`` imports (relative imports, any depth)."""
+    rel = path.relative_to(PACKAGE).with_suffix("").parts
+    units = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = list(rel[:-node.level]) if node.level <= len(rel) else []
+            target = [*base, *(node.module.split(".") if node.module else [])]
+            names = [] if target else [a.name for a in node.names]
+            units.update(target[:1] or names)
+    return units
+
+
+def test_imports_follow_the_layering() -> None:
+    crossings = set()
+    for path in _modules():
+        unit = path.relative_to(PACKAGE).with_suffix("").parts[0]
+        for target in _imported_units(path):
+            if target == unit or target not in LEVELS:
+                continue
+            if LEVELS[target] >= LEVELS[unit]:
+                crossings.add((unit, target))
+    assert crossings - KNOWN_EXCEPTIONS == set(), "an import against docs/architecture.md's layering"
+    assert crossings == KNOWN_EXCEPTIONS, "an exception was removed: drop it from KNOWN_EXCEPTIONS and the doc"

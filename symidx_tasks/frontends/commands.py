@@ -237,12 +237,14 @@ def _rebuild(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 COMMANDS: tuple[Command, ...] = (
     # -- symbols
     Command(
-        "search", "full-text search over symbol names and signatures",
-        (Param("query", str, help="words (prefixes) of the name or signature"), SYMBOL_KIND, PACKAGE_FILTER,
-         Param("language", str, None, "python, typescript, go, rust, java, ..."), _limit(q.DEFAULT_LIMIT), OFFSET),
+        "search", "full-text search over symbol names, signatures and doc comments",
+        (Param("query", str, help="words (prefixes) of the name, signature, doc comment, kind or file path"),
+         SYMBOL_KIND, PACKAGE_FILTER, Param("language", str, None, "python, typescript, go, rust, java, ..."),
+         _limit(q.DEFAULT_LIMIT), OFFSET),
         q.search_symbols, a.SearchPage[a.SymbolRow], text.search_hits, "search_symbols",
-        "Full-text search over symbol names (camelCase/snake_case words too) and signatures. Ranked: exact "
-        "name, then name prefix, then relevance. Filters: kind (function, class, method, struct, interface, "
+        "Full-text search over symbol names (camelCase/snake_case words too), signatures and doc comments "
+        "('retry with backoff' finds the function whose docs say so). Ranked: exact name, then name prefix, "
+        "then relevance (name words weigh most). Filters: kind (function, class, method, struct, interface, "
         "...), package (path or name), language."),
     Command(
         "symbol", "every definition of a symbol name, across packages",
