@@ -13,15 +13,19 @@ whole from the source.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from operator import attrgetter
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import ReferenceRow
 from .languages import parser_for
 from .refqueries import RefSpec, has_references, last_segment, query_for, spec_for
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tree_sitter import Node
 
 # Kinds of use, and which one wins when two patterns capture the same name
@@ -33,11 +37,12 @@ _IMPORT_MODULE = "import.module"
 # to narrow resolution by its first segment, not to be read whole.
 RECEIVER_LIMIT = 80
 _QUOTES = "\"'`"
+_ORDER = attrgetter("line", "column", "kind", "name")
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
-    """One use of a name that may be defined in another file."""
+class Reference(NamedTuple):
+    """One use of a name that may be defined in another file (a named tuple: a file has
+    thousands, and a frozen dataclass costs four times as much to make)."""
 
     name: str  # the identifier as it names the symbol (last segment of a qualified name)
     line: int  # 1-based
@@ -74,18 +79,43 @@ def extract_references(language: str, source: bytes | str) -> list[Reference]:
 
 
 _PLAIN = frozenset({"call", "type", "constant"})
+_SPACE = re.compile(r"\s")  # str.isspace's characters (both use Py_UNICODE_ISSPACE)
+
+# What one query pattern finds (see refqueries/__init__.py's capture contract).
+_DEF, _SKIP, _LOCAL, _USE = range(4)
 
 
-@dataclass(frozen=True, slots=True)
-class _Drop:
-    names: frozenset[bytes]  # builtin functions and types
-    methods: frozenset[bytes]  # builtin methods, whatever the receiver
+class _Pattern(NamedTuple):
+    role: int  # _DEF, _SKIP, _LOCAL or _USE
+    capture: str  # a use's kind capture (``call``, ``import.module``, ...)
+    rank: int  # a use's priority (KINDS order)
+    drop: frozenset[bytes] | None  # a use's builtin names, rejected on the bytes
 
 
 @cache
-def _drop_for(language: str) -> _Drop:
+def _patterns_for(language: str) -> tuple[_Pattern, ...]:
+    """Each pattern's role, read once from its capture names: the loop over matches then
+    dispatches on the pattern index instead of probing every match's capture dict."""
     spec = spec_for(language)
-    return _Drop(frozenset(n.encode() for n in spec.builtins), frozenset(n.encode() for n in spec.builtin_methods))
+    query = query_for(language)
+    text = spec.query.encode()
+    names = frozenset(n.encode() for n in spec.builtins)
+    methods = frozenset(n.encode() for n in spec.builtin_methods)
+    out = []
+    for index in range(query.pattern_count):
+        body = text[query.start_byte_for_pattern(index) : query.end_byte_for_pattern(index)].decode()
+        captures = set(re.findall(r"@([\w.]+)", body))
+        if "def" in captures:
+            out.append(_Pattern(_DEF, "", 0, None))
+        elif "skip" in captures:
+            out.append(_Pattern(_SKIP, "", 0, None))
+        elif "local" in captures:
+            out.append(_Pattern(_LOCAL, "", 0, None))
+        else:
+            kind = next(k for k in (*KINDS, _IMPORT_MODULE) if k in captures)
+            drop = methods if kind == "member_call" else names if kind in _PLAIN else None
+            out.append(_Pattern(_USE, kind, _PRIORITY.get(kind, 0), drop))
+    return tuple(out)
 
 
 @dataclass(slots=True)
@@ -96,13 +126,10 @@ class _Def:
     locals: set[str]
 
 
-@dataclass(slots=True)
-class _Use:
-    node: Node
-    kind: str
-    receiver: Node | None
-    module: Node | None
-    alias: Node | None
+# A use: the pattern that found it and that match's captures (the name under the pattern's
+# kind capture, beside it ``receiver``, ``module``, ``alias``): read only for the few uses
+# that are not dropped.
+_Use = tuple[_Pattern, dict[str, list["Node"]]]
 
 
 def references_in_tree(language: str, root: Node, source: bytes) -> list[Reference]:
@@ -110,66 +137,71 @@ def references_in_tree(language: str, root: Node, source: bytes) -> list[Referen
     for symbols and references)."""
     if not has_references(language):
         return []
-    spec = spec_for(language)
+    from tree_sitter import QueryCursor
+
     defs: list[_Def] = []
     params: list[Node] = []
     uses: dict[int, _Use] = {}  # by name node start: one reference per name node
     declared: set[int] = set()
-    from tree_sitter import QueryCursor
-
-    drop = _drop_for(language)
-    for _, captures in QueryCursor(query_for(language)).matches(root):
-        _collect(captures, source, drop, defs, params, uses, declared)
+    patterns = _patterns_for(language)
+    # Most matches are uses, most of those builtins (`push`, `len`, `String`): this loop
+    # rejects them on the bytes, before any object is made for them.
+    for index, captures in QueryCursor(query_for(language)).matches(root):
+        role, capture, rank, drop = patterns[index]
+        if role == _USE:
+            node = captures[capture][0]
+            start = node.start_byte
+            if drop is not None and source[start : node.end_byte] in drop:
+                continue
+            old = uses.get(start)
+            # Two patterns on one name: the stronger kind wins, then the one that saw a qualifier.
+            if old is None or rank < old[0].rank or (
+                    rank == old[0].rank and "receiver" not in old[1] and "receiver" in captures):
+                uses[start] = (patterns[index], captures)
+        elif role == _LOCAL:
+            params.extend(captures["local"])
+        elif role == _SKIP:
+            declared.update(node.start_byte for node in captures["skip"])
+        else:
+            _definition(captures, source, defs, declared)
     for start in declared:
         uses.pop(start, None)
+    spec = spec_for(language)
+    if spec.imported_value is not None:
+        _keep_imported_values(spec, spec.imported_value, uses, source)
     defs.sort(key=lambda d: (d.start, -d.end))
     _assign_locals(defs, params, source)
     return _resolve_uses(spec, defs, sorted(uses.items()), source)
 
 
-def _collect(captures: dict[str, list[Node]], source: bytes, drop: _Drop, defs: list[_Def], params: list[Node],
-             uses: dict[int, _Use], declared: set[int]) -> None:
-    """Sort one query match into definitions, parameters and uses."""
-    if "def" in captures:
-        name = captures.get("def.name")
-        if name:
-            declared.add(name[0].start_byte)
-        else:
-            name = captures.get("def.ref")
-        if name:
-            node = captures["def"][0]
-            defs.append(_Def(node.start_byte, node.end_byte, _text(name[0], source), set()))
-        return
-    if "skip" in captures:
-        declared.update(node.start_byte for node in captures["skip"])
-        return
-    if "local" in captures:
-        params.extend(captures["local"])
-        return
-    for kind, nodes in captures.items():
-        if kind in _PRIORITY or kind == _IMPORT_MODULE:
-            node = nodes[0]
-            # Most uses are builtins (`push`, `len`, `String`): reject them on the bytes,
-            # before any object is made for them.
-            dropped = drop.methods if kind == "member_call" else drop.names if kind in _PLAIN else None
-            if dropped is not None and source[node.start_byte : node.end_byte] in dropped:
-                return
-            old = uses.get(node.start_byte)
-            # Two patterns on one name: the stronger kind wins, then the one that saw a qualifier.
-            if old is None or _rank(kind) < _rank(old.kind) or (
-                    _rank(kind) == _rank(old.kind) and old.receiver is None and "receiver" in captures):
-                uses[node.start_byte] = _Use(node, kind, _first(captures, "receiver"),
-                                             _first(captures, "module"), _first(captures, "alias"))
-            return
+def _definition(captures: dict[str, list[Node]], source: bytes, defs: list[_Def], declared: set[int]) -> None:
+    name = captures.get("def.name")
+    if name:
+        declared.add(name[0].start_byte)
+    else:
+        name = captures.get("def.ref")
+    if name:
+        node = captures["def"][0]
+        defs.append(_Def(node.start_byte, node.end_byte, _text(name[0], source), set()))
 
 
-def _rank(kind: str) -> int:
-    return _PRIORITY.get(kind, 0)
-
-
-def _first(captures: dict[str, list[Node]], name: str) -> Node | None:
-    nodes = captures.get(name)
-    return nodes[0] if nodes else None
+def _keep_imported_values(spec: RefSpec, is_value: Callable[[Node], bool], uses: dict[int, _Use],
+                          source: bytes) -> None:
+    """Drop the ``constant`` uses whose qualifier is no package the file imports (a field read)
+    or that are called."""
+    bound: set[str] = set()
+    for pattern, captures in uses.values():
+        if pattern.capture == _IMPORT_MODULE:
+            if "alias" in captures:
+                bound.add(_text(captures["alias"][0], source))
+            else:
+                path = _text(captures[_IMPORT_MODULE][0], source).strip(_QUOTES)
+                bound.add(spec.module_name(path) if spec.module_name else last_segment(path, spec.separator))
+    for start, (pattern, captures) in list(uses.items()):
+        if pattern.capture == "constant" and (
+                "receiver" not in captures or _text(captures["receiver"][0], source) not in bound
+                or not is_value(captures["constant"][0])):
+            del uses[start]
 
 
 def _assign_locals(defs: list[_Def], params: list[Node], source: bytes) -> None:
@@ -206,18 +238,20 @@ def _resolve_uses(spec: RefSpec, defs: list[_Def], uses: list[tuple[int, _Use]],
         ref = _reference(spec, use, source, stack, columns)
         if ref is not None:
             out.append(ref)
-    out.sort(key=lambda r: (r.line, r.column, r.kind, r.name))
+    out.sort(key=_ORDER)
     return out
 
 
 def _reference(spec: RefSpec, use: _Use, source: bytes, stack: list[_Def], columns: _Columns) -> Reference | None:
     """One use as a Reference, or None when it cannot name another file's symbol."""
-    raw = _text(use.node, source)
-    anchor = use.node  # where the reference is said to be
-    kind = use.kind
-    receiver = _receiver(use.receiver, source)
-    module = _text(use.module, source).strip(_QUOTES) if use.module is not None else None
-    alias = _text(use.alias, source) if use.alias is not None else None
+    pattern, captures = use
+    kind = pattern.capture
+    node = anchor = captures[kind][0]  # anchor: where the reference is said to be
+    raw = source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+    receiver_node = captures["receiver"][0] if "receiver" in captures else None
+    receiver = _receiver(receiver_node, source) if receiver_node is not None else None
+    module = _text(captures["module"][0], source).strip(_QUOTES) if "module" in captures else None
+    alias = _text(captures["alias"][0], source) if "alias" in captures else None
     sep = spec.separator
     if kind == _IMPORT_MODULE:
         module = raw.strip(_QUOTES)
@@ -233,19 +267,19 @@ def _reference(spec: RefSpec, use: _Use, source: bytes, stack: list[_Def], colum
                 module = head
             elif receiver is None:
                 receiver = head
-        if kind in ("call", "member_call") and name == spec.constructor_method and receiver and use.receiver:
+        if kind in ("call", "member_call") and name == spec.constructor_method and receiver and receiver_node:
             if spec.qualified_names:
                 kind, name, receiver = "new", receiver, None
-                anchor = use.receiver
+                anchor = receiver_node
             else:
                 kind, receiver, name = _constructor(receiver, sep)
-                anchor = use.receiver.child_by_field_name("name") or use.receiver
+                anchor = receiver_node.child_by_field_name("name") or receiver_node
     if kind == "import" and spec.import_prefix is not None:
-        prefix = spec.import_prefix(use.node, source)
+        prefix = spec.import_prefix(node, source)
         if prefix:
             module = f"{prefix}{sep}{module}" if module else prefix
     name = name.strip()
-    if any(c.isspace() for c in name):  # `use base qw(A B)`: no one name
+    if _SPACE.search(name):  # `use base qw(A B)`: no one name
         return None
     if name.endswith("*"):  # an import on demand: `.*` in Kotlin's wildcard node
         name = "*"
@@ -253,10 +287,12 @@ def _reference(spec: RefSpec, use: _Use, source: bytes, stack: list[_Def], colum
         return None
     if kind != "import" and _is_builtin(spec, name, receiver):
         return None
-    if receiver is None and kind in ("call", "type", "constant") and any(name in d.locals for d in stack):
+    if receiver is None and kind in _PLAIN and stack and any(name in d.locals for d in stack):
         return None
-    line, column = columns.at(anchor)
-    return Reference(name, line, column, kind, receiver, stack[-1].name if stack else None, module, alias)
+    row, column = anchor.start_point
+    if not columns.ascii:
+        column = columns.characters(anchor.start_byte, column)
+    return Reference(name, row + 1, column, kind, receiver, stack[-1].name if stack else None, module, alias)
 
 
 def _constructor(receiver: str, sep: str) -> tuple[str, str | None, str]:
@@ -298,11 +334,8 @@ class _Columns:
 
     def __init__(self, source: bytes) -> None:
         self._source = source
-        self._ascii = source.isascii()
+        self.ascii = source.isascii()
 
-    def at(self, node: Node) -> tuple[int, int]:
-        row, byte_column = node.start_point
-        if self._ascii:
-            return row + 1, byte_column
-        start = node.start_byte - byte_column
-        return row + 1, len(self._source[start : node.start_byte].decode("utf-8", "replace"))
+    def characters(self, start_byte: int, byte_column: int) -> int:
+        """The character column of the byte at ``start_byte``, ``byte_column`` bytes into its line."""
+        return len(self._source[start_byte - byte_column : start_byte].decode("utf-8", "replace"))

@@ -33,7 +33,7 @@ from .guard import output_stamp
 from .previous import PreviousFile, extractor_id, previous_files, reuse
 from .timing import write_timing
 
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 # A file whose average line is this long is minified or generated, not source
 # a person wrote; parsing one costs seconds and hundreds of MB for no API.

@@ -152,6 +152,35 @@ def test_go_references() -> None:
     assert not names("go", GO) & {"cb", "len", "Println", "error", "int"}
 
 
+def test_go_reads_a_value_of_an_imported_package_not_a_field() -> None:
+    got = rows("go", """
+        package gateway
+
+        import (
+            "errors"
+            "example.com/shop/billing"
+            m "example.com/shop/money"
+        )
+
+        func handle(req Request) error {
+            if errors.Is(err, billing.ErrEmptyInvoice) {
+                return m.Zero
+            }
+            billing.Pay(req.Seq, m.Eur)
+            f := billing.Handler
+            return errors.New(req.Customer)
+        }
+    """)
+    values = {row for row in got if row[0] == "constant"}
+    assert values == {
+        ("constant", "ErrEmptyInvoice", 10, "billing", "handle"),
+        ("constant", "Zero", 11, "m", "handle"),
+        ("constant", "Eur", 13, "m", "handle"),
+        ("constant", "Handler", 14, "billing", "handle"),  # a function as a value
+    }  # `req.Seq` is a field read, `billing.Pay` a member call, `errors.*` the standard library's
+    assert ("member_call", "Pay", 13, "billing", "handle") in got
+
+
 RUST = _sample("rust")
 
 
@@ -173,6 +202,27 @@ def test_rust_references() -> None:
         ("call", "log_line", 12, None, "fmt"),
     } <= got
     assert not names("rust", RUST) & {"T", "Vec", "println", "Ok", "Clone", "Result"}
+
+
+def test_rust_path_to_an_enum_variant_or_constant() -> None:
+    got = rows("rust", """
+        use crate::money::{Currency, rates::Table};
+        use a::b::*;
+
+        #[tokio::main]
+        fn price(c: Currency) -> Money {
+            match c { Currency::Usd => 1, Currency::Gbp(x) => 2, _ => 0 };
+            a::b::Rates::lookup(Table::DEFAULT);
+            Money::new(1, Currency::Eur)
+        }
+    """)
+    assert {row for row in got if row[0] == "constant"} == {
+        ("constant", "Usd", 6, "Currency", "price"),
+        ("constant", "Gbp", 6, "Currency", "price"),
+        ("constant", "DEFAULT", 7, "Table", "price"),
+        ("constant", "Eur", 8, "Currency", "price"),
+    }  # no `use` path segment, no attribute path (`tokio::main`), no inner segment (`b`, `Rates`)
+    assert {("call", "lookup", 7, "a::b::Rates", "price"), ("new", "Money", 8, None, "price")} <= got
 
 
 JAVA = _sample("java")
@@ -219,6 +269,23 @@ def test_kotlin_references() -> None:
         ("call", "transitDays", 12, None, "cheapest"),
     } <= got
     assert not names("kotlin", KOTLIN) & {"T", "pick", "Int", "println", "listOf"}
+
+
+def test_kotlin_last_import_before_a_comment_is_kept() -> None:
+    # The comments after the last import are children of its import_header.
+    source = """
+        package com.example.shipping
+
+        import com.example.inventory.InventoryService
+        import com.example.inventory.StockLevel
+        // a line comment
+        /** Ships an order line. */
+        class Dispatcher(private val inventory: InventoryService)
+    """
+    assert imports("kotlin", source) == {("InventoryService", "com.example.inventory", None),
+                                         ("StockLevel", "com.example.inventory", None)}
+    aliased = "import a.B as C /** doc */\nimport a.d.* // all\nclass X\n"
+    assert imports("kotlin", aliased) == {("B", "a", "C"), ("*", "a.d", None)}
 
 
 RUBY = _sample("ruby")

@@ -73,6 +73,10 @@ class RefSpec:
     qualified_names: bool = False
     # The module path an import's surroundings add (Rust's nested `use a::{b::{C}}` groups).
     import_prefix: Callable[[Node, bytes], str] | None = None
+    # Go's `pkg.Value` (a ``constant`` use) is spelled like a field read `v.Field`: such a use is
+    # kept only when its qualifier is a package the file imports and this says its name node
+    # is not called (a called one is a ``member_call``).
+    imported_value: Callable[[Node], bool] | None = None
 
 
 # language (extract/languages.py's name) -> module in this package holding SPEC

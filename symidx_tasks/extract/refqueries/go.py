@@ -1,8 +1,14 @@
-"""Go references: calls, `pkg.Func` selector calls, type uses (fields, parameters,
-composite literals, generics), embedded types, import paths."""
+"""Go references: calls, `pkg.Func` selector calls, `pkg.Value` reads of an imported
+package, type uses (fields, parameters, composite literals, generics), embedded types,
+import paths."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from . import RefSpec
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 QUERY = r"""
 (function_declaration name: (identifier) @def.name) @def
@@ -16,6 +22,7 @@ QUERY = r"""
 (call_expression function: (identifier) @call)
 (call_expression function: (selector_expression operand: (_) @receiver field: (field_identifier) @member_call))
 (call_expression function: (index_expression operand: (identifier) @call))
+(selector_expression operand: (identifier) @receiver field: (field_identifier) @constant)
 
 (field_declaration_list (field_declaration !name type: (type_identifier) @inherit))
 (field_declaration_list (field_declaration !name type: (qualified_type package: (_) @receiver name: (_) @inherit)))
@@ -47,6 +54,13 @@ def module_name(path: str) -> str:
     return parts[-1]
 
 
+def is_value(node: Node) -> bool:
+    """A selector's field that is read, not called: ``pkg.Value``, not ``pkg.Func()``."""
+    selector = node.parent
+    call = selector.parent if selector is not None else None
+    return call is None or call.type != "call_expression" or call.child_by_field_name("function") != selector
+
+
 # The standard library packages most code calls: their import is recorded, their calls are not.
 STDLIB = frozenset({
     "fmt", "strings", "strconv", "errors", "time", "context", "os", "io", "bytes", "sort", "sync", "log",
@@ -55,4 +69,5 @@ STDLIB = frozenset({
 })
 
 SPEC = RefSpec(query=QUERY, builtins=BUILTINS, builtin_receivers=STDLIB, module_name=module_name,
+               imported_value=is_value,
                builtin_methods=frozenset({"Error", "String", "Len", "Lock", "Unlock", "Done", "Err", "Close"}))

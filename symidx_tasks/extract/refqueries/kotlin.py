@@ -25,6 +25,8 @@ QUERY = r"""
 (user_type (type_identifier) @skip . (type_identifier))
 
 (import_header (identifier) @import .)
+; comments after the last import (a KDoc above the class) are children of its header
+(import_header (identifier) @import . [(line_comment) (multiline_comment)])
 (import_header (identifier) @import (import_alias (type_identifier) @alias))
 (import_header (identifier) @module (wildcard_import) @import)
 """

@@ -43,6 +43,16 @@ QUERY = r"""
 
 (type_identifier) @type
 (scoped_type_identifier path: (_) @receiver name: (type_identifier) @type)
+; a path to a value (`Currency::Eur`, `Config::DEFAULT`); a path's inner segments, a `use`
+; path's last one (the import names it) and an attribute's (`#[tokio::main]`) are no such use
+(scoped_identifier path: (_) @receiver name: (identifier) @constant)
+(scoped_identifier path: (scoped_identifier name: (identifier) @skip))
+(use_declaration argument: (scoped_identifier name: (identifier) @skip))
+(use_list (scoped_identifier name: (identifier) @skip))
+(use_as_clause path: (scoped_identifier name: (identifier) @skip))
+(scoped_use_list path: (scoped_identifier name: (identifier) @skip))
+(use_wildcard (scoped_identifier name: (identifier) @skip))
+(attribute (scoped_identifier name: (identifier) @skip))
 
 (use_declaration argument: (identifier) @import.module)
 (use_declaration argument: (scoped_identifier) @import)
