@@ -10,12 +10,18 @@ import pytest
 
 from symidx_tasks.model import FileRecord
 from symidx_tasks.store.dump import REF_TARGETS
-from symidx_tasks.store.resolve import NAME_LIMIT, module_candidates, package_keys
+from symidx_tasks.store.resolve import AMBIGUOUS_LIMIT, NAME_LIMIT, module_candidates, package_keys
 
 from .indexing import build, dump, fresh_dump
 from .trees import write_tree
 
 MAIN = "libs/app/acme_app/main.py"
+
+
+def _shapes(method: str, count: int) -> str:
+    return "".join(f"class Shape{n}:\n    def {method}(self):\n        pass\n\n" for n in range(count))
+
+
 TREE: dict[str, str] = {
     "libs/core/pyproject.toml": '[project]\nname = "acme-core"\n',
     "libs/core/acme_core/__init__.py": "",
@@ -24,7 +30,8 @@ TREE: dict[str, str] = {
         "class Ledger:\n    def post(self):\n        pass\n\n"
         "class Decimal:\n    pass\n\n"
         "def audit(x):\n    pass\n\n"
-        "def shim(x):\n    pass\n"
+        "def shim(x):\n    pass\n\n"
+        "def area(x):\n    pass\n"
     ),
     "libs/app/pyproject.toml": '[project]\nname = "acme-app"\ndependencies = ["acme-core"]\n',
     MAIN: (
@@ -45,9 +52,16 @@ TREE: dict[str, str] = {
         "    common(x)\n"  # 15
         "    Tally(x)\n"
         "    shim(x)\n"
+        "    x.area()\n"
+        "    x.perimeter()\n"  # 19
         "def helper(x):\n    pass\n\n"
         "def fetch(x):\n    pass\n"
     ),
+    # A second helper in the package: MAIN's own shadows it for MAIN's unqualified use.
+    "libs/app/acme_app/extra.py": "def helper(x):\n    pass\n",
+    # One name defined more than AMBIGUOUS_LIMIT times in app, another in core.
+    "libs/app/acme_app/shapes.py": _shapes("area", AMBIGUOUS_LIMIT + 1),
+    "libs/core/acme_core/shapes.py": _shapes("perimeter", AMBIGUOUS_LIMIT + 1),
     "libs/other/pyproject.toml": '[project]\nname = "acme-other"\n',
     "libs/other/acme_other/a.py": (
         "def audit(x):\n    pass\n\ndef rare_name(x):\n    pass\n\ndef common(x):\n    pass\n"
@@ -150,6 +164,9 @@ CORE = "libs/core/acme_core/money.py"
     ((MAIN, 16, "Tally"), []),
     ((MAIN, 3, "Decimal"), []),
     ((MAIN, 17, "shim"), []),
+    # Too many candidates in the package (core's one `area` is not tried), in the dependencies.
+    ((MAIN, 18, "area"), []),
+    ((MAIN, 19, "perimeter"), []),
 ])
 def test_rules(resolved: Targets, ref: tuple[str, int, str], expected: list[tuple[str, str, str]]) -> None:
     assert resolved[ref] == expected
@@ -157,6 +174,12 @@ def test_rules(resolved: Targets, ref: tuple[str, int, str], expected: list[tupl
 
 def test_common_is_defined_once_more_than_the_limit() -> None:
     assert sum(text.count("def common(") for text in TREE.values()) == NAME_LIMIT + 1
+    assert TREE["libs/app/acme_app/shapes.py"].count("def area(") == AMBIGUOUS_LIMIT + 1
+
+
+def _fewer_perimeters(root: Path) -> None:
+    # Core defines perimeter AMBIGUOUS_LIMIT times now: app's use resolves to them all.
+    write_tree(root, {"libs/core/acme_core/shapes.py": _shapes("perimeter", AMBIGUOUS_LIMIT)})
 
 
 def _add_common(root: Path) -> None:
@@ -192,7 +215,8 @@ def _rename_in_other(root: Path) -> None:
 # edit -> whether app's resolutions change (a reload that keeps every name must keep them)
 EDITS = {"name crosses the limit": (_add_common, True), "imported package reloads": (_edit_core, False),
          "package keys change": (_new_module, True), "imported package removed": (_remove_core, True),
-         "guessed target renamed": (_rename_in_other, True)}
+         "guessed target renamed": (_rename_in_other, True),
+         "dependency name no longer ambiguous": (_fewer_perimeters, True)}
 
 
 @pytest.mark.parametrize("name", list(EDITS))
@@ -221,6 +245,10 @@ def test_what_the_edits_changed(tmp_path: Path) -> None:
     _add_common(root)
     build(root, db)
     assert targets(db)[(MAIN, 14, "rare_name")] == []
+    _fewer_perimeters(root)
+    build(root, db)
+    shapes = "libs/core/acme_core/shapes.py"
+    assert targets(db)[(MAIN, 19, "perimeter")] == [("dependency", shapes, "perimeter")] * AMBIGUOUS_LIMIT
     _new_module(root)
     build(root, db)
     assert targets(db)[(MAIN, 17, "shim")] == [("dependency", CORE, "shim")]

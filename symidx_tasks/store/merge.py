@@ -32,6 +32,10 @@ from .db import FTS_TABLES, connect_writer, remove_db
 from .resolve import Changes, package_keys, resolve
 
 
+# The tables a first build loads hundreds of thousands of rows into.
+BULK_TABLES = ("symbols", "refs")
+
+
 class LoadedWarning(NamedTuple):
     """A warning as the merge wrote it into the warnings table."""
 
@@ -143,9 +147,14 @@ def _load(conn: sqlite3.Connection, inputs: _Inputs) -> MergeStats:
     # indexes built once at the end, which is much faster than keeping them up
     # to date package by package (docs/performance.md).
     fresh = not stored
+    # Likewise the indexes of the big tables: built once after the load, they cost
+    # less than kept sorted row by row (docs/performance.md).
+    deferred = _drop_indexes(conn, BULK_TABLES) if fresh else []
     changes = Changes(conn, full=fresh)
     for key in inputs.keys:
         _merge_one(conn, key, inputs.results / result_name(key), stored.get(key), stats, changes)
+    for sql in deferred:
+        conn.execute(sql)
     if fresh:
         for fts in FTS_TABLES:
             conn.execute(f"INSERT INTO {fts.name}({fts.name}) VALUES ('rebuild')")
@@ -161,6 +170,16 @@ def _load(conn: sqlite3.Connection, inputs: _Inputs) -> MergeStats:
     stats.seconds = time.perf_counter() - inputs.started
     _write_meta(conn, inputs, stats)
     return stats
+
+
+def _drop_indexes(conn: sqlite3.Connection, tables: tuple[str, ...]) -> list[str]:
+    """Drop the indexes of ``tables``; return the statements that recreate them."""
+    marks = ", ".join("?" for _ in tables)
+    rows = conn.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                        f" AND tbl_name IN ({marks}) ORDER BY name", tables).fetchall()
+    for name, _ in rows:
+        conn.execute(f"DROP INDEX {name}")
+    return [sql for _, sql in rows]
 
 
 def _merge_one(

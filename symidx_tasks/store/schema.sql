@@ -66,7 +66,9 @@ CREATE TABLE symbols (
 -- from files): one index fewer to maintain on a bulk load (what that saves:
 -- docs/performance.md).
 CREATE INDEX symbols_place ON symbols(package, file_path, line);
-CREATE INDEX symbols_name ON symbols(name);
+-- By name, then package: reference resolution looks names up within one package
+-- (store/resolve.py), and a name-only lookup uses the prefix.
+CREATE INDEX symbols_name ON symbols(name, package);
 
 -- Identifier uses that may name another file's symbol (extract/references.py),
 -- as the result files carry them: col is 0-based in characters; receiver is the
