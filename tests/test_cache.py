@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -23,6 +24,7 @@ from symidx_tasks.config import config_from_table
 from symidx_tasks.errors import ConfigError
 from symidx_tasks.pipeline import action
 from symidx_tasks.pipeline import cache as result_cache
+from symidx_tasks.pipeline import seed as index_seed
 
 from .indexing import build, dump, fresh_dump
 from .trees import SAMPLE, git, write_tree
@@ -339,10 +341,103 @@ def test_two_git_worktrees_share_the_local_cache(repo: Path, tmp_path: Path, mon
     build(repo, repo / ".symidx" / "index.db", config=None)
     first_extracted = len(extractions)
     assert first_extracted > 10 and objects(tmp_path / "xdg" / "symidx" / "results")
-    build(second, second / ".symidx" / "index.db")
+    run = build(second, second / ".symidx" / "index.db")
     assert len(extractions) == first_extracted  # the second worktree extracted nothing
+    assert "0 of" in run.out and "started from a seed index" in run.out  # ... and its merge loaded nothing
     assert results(second / ".symidx" / "index.db") == results(repo / ".symidx" / "index.db")
     assert dump(second / ".symidx" / "index.db") == fresh_dump(second, tmp_path / "fresh")
+
+
+# -- index seeds (pipeline/seed.py) ---------------------------------------------
+
+
+def seeds(store: Path) -> list[Path]:
+    directory = store / index_seed.SEEDS
+    return sorted(p for p in directory.iterdir() if p.suffix == index_seed.SUFFIX) if directory.exists() else []
+
+
+def reloaded(run: Any) -> int:
+    """How many results the merge reloaded, from its summary line."""
+    line = next(line for line in run.out.splitlines() if "results reloaded" in line)
+    return int(line.split(" of ")[0].rsplit(" ", 1)[1])
+
+
+@pytest.fixture
+def seeded_store(repo: Path, tmp_path: Path) -> Path:
+    """A local cache filled by a first build of repo, which also stored its index as a seed."""
+    store = tmp_path / "cache"
+    build(repo, tmp_path / "first" / "index.db", config=cached(store))
+    assert len(seeds(store)) == 1
+    return store
+
+
+def checkout(repo: Path, tmp_path: Path) -> Path:
+    second = tmp_path / "second"
+    shutil.copytree(repo, second)
+    return second
+
+
+def test_a_new_checkout_starts_from_the_seed(repo: Path, tmp_path: Path, seeded_store: Path) -> None:
+    second = checkout(repo, tmp_path)
+    db = tmp_path / "b" / "index.db"
+    run = build(second, db, config=cached(seeded_store))
+    assert reloaded(run) == 0 and "started from a seed index" in run.out
+    assert dump(db) == fresh_dump(second, tmp_path / "scratch")
+
+
+def test_a_checkout_that_differs_reloads_what_differs(repo: Path, tmp_path: Path, seeded_store: Path) -> None:
+    second = checkout(repo, tmp_path)
+    tokens = second / "libs/auth/shop_auth/tokens.py"
+    tokens.write_text(tokens.read_text() + "\n\ndef rotated_key() -> str:\n    return ''\n")
+    db = tmp_path / "b" / "index.db"
+    run = build(second, db, config=cached(seeded_store))
+    assert reloaded(run) == 1 and "started from a seed index" in run.out
+    assert dump(db) == fresh_dump(second, tmp_path / "scratch")
+    # It created its index with new content: that is the seed now.
+    assert len(seeds(seeded_store)) == 1 and dump(seeds(seeded_store)[0]) == dump(db)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_damaged_seed_is_reported_and_replaced(repo: Path, tmp_path: Path, seeded_store: Path, damage: str) -> None:
+    (bad,) = seeds(seeded_store)
+    data = bad.read_bytes()
+    bad.write_bytes(b"not a database" * 100 if damage == "garbage" else data[: len(data) // 3])
+    second = checkout(repo, tmp_path)
+    db = tmp_path / "b" / "index.db"
+    run = build(second, db, config=cached(seeded_store))
+    assert f"cannot start from {bad}" in run.err and "from scratch" in run.err
+    assert "started from a seed index" not in run.out
+    assert dump(db) == fresh_dump(second, tmp_path / "scratch")
+    assert dump(bad) == dump(db)  # the build stored a good one in its place
+
+
+def test_another_package_set_gets_its_own_seed(repo: Path, tmp_path: Path, seeded_store: Path) -> None:
+    second = checkout(repo, tmp_path)
+    write_tree(second, {"tools/extra/package.json": '{"name": "extra", "version": "1.0.0"}\n',
+                        "tools/extra/index.js": "export function extra() {}\n"})
+    run = build(second, tmp_path / "b" / "index.db", config=cached(seeded_store))
+    assert "started from a seed index" not in run.out
+    assert len(seeds(seeded_store)) == 2
+
+
+def test_only_the_newest_seeds_are_kept(tmp_path: Path) -> None:
+    db = tmp_path / "index.db"
+    sqlite3.connect(db).close()
+    for n in range(index_seed.MAX_SEEDS + 2):
+        path = index_seed.seed_path(str(tmp_path / "cache"), [f"pkg-{n}"])
+        assert index_seed.publish(str(db), path) is None
+        os.utime(path, ns=(n * 10**9, n * 10**9))
+    index_seed.publish(str(db), index_seed.seed_path(str(tmp_path / "cache"), ["pkg-0"]))  # used again: newest
+    kept = seeds(tmp_path / "cache")
+    assert len(kept) == index_seed.MAX_SEEDS
+    assert Path(index_seed.seed_path(str(tmp_path / "cache"), ["pkg-0"])) in kept
+
+
+def test_a_remote_cache_keeps_no_seed(repo: Path, tmp_path: Path, s3: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    stored: list[str] = []
+    monkeypatch.setattr(index_seed, "publish", lambda db, path: stored.append(path))
+    build(repo, tmp_path / "a" / "index.db", config=cached(s3))
+    assert stored == []
 
 
 # -- a real S3-compatible server ----------------------------------------------

@@ -33,6 +33,7 @@ from ..locations import DEFAULT_DB, results_dir, timings_dir
 from ..store.db import SCHEMA_VERSION, connect_reader, remove_db
 from ..store.merge import LoadedWarning, merge_results
 from . import cache as result_cache
+from . import seed as index_seed
 from .action import EXTRACTOR_VERSION, FileSpec, extract_package
 from .guard import FileGuard, output_stamp
 from .report import merge_warnings, strict_failure, summary_line
@@ -164,15 +165,27 @@ def run_merge(db: str, results_dir: str, keys: list[str], root: str, discover_se
     the summary, return the DB's stamp as task values (FileGuard checks the
     DB against it). With a cache: print the build's cache warning (one per
     kind of failure: reading, writing), if any, and bound a local cache to ``cache_max_bytes`` (package tasks wrote
-    to it when any ran, and then the merge runs)."""
+    to it when any ran, and then the merge runs). A local cache also keeps
+    index seeds (pipeline/seed.py): a merge with no index yet starts from one,
+    and a merge that created its index stores it as one."""
     extract = extraction_timing(timings_dir, keys, since=build_started)
-    stats = merge_results(db, results_dir, keys, root=root, discover_seconds=discover_seconds, extract=extract)
+    seed = index_seed.seed_path(cache, keys) if cache is not None and result_cache.is_local(cache) else None
+    stats = merge_results(db, results_dir, keys, root=root, discover_seconds=discover_seconds, extract=extract,
+                          seed=seed)
     remove_stale_timings(timings_dir, keys)
     for line in merge_warnings(stats):
         print(line, file=sys.stderr)
-    if cache_marker is not None:
-        for problem in result_cache.take_warnings(cache_marker):
-            print(f"symidx: warning: {problem}", file=sys.stderr)
+    cache_problems = result_cache.take_warnings(cache_marker) if cache_marker is not None else []
+    for problem in cache_problems:
+        print(f"symidx: warning: {problem}", file=sys.stderr)
+    if seed is not None and not cache_problems:  # an unusable cache has said so once
+        seed_problem = stats.seed_problem
+        if stats.seeded:
+            index_seed.touch(seed)
+        if stats.created and stats.reloaded:  # new content: the next worktree starts from it
+            seed_problem = index_seed.publish(db, seed) or seed_problem
+        if seed_problem:
+            print(f"symidx: warning: {seed_problem}", file=sys.stderr)
     if cache is not None and result_cache.is_local(cache):
         result_cache.evict(cache, cache_max_bytes)
     print(summary_line(stats, db, discover_seconds, extract))

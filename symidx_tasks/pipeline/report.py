@@ -87,7 +87,8 @@ def summary_line(stats: MergeStats, db: str, discover_seconds: float | None = No
     return (
         f"symidx: {c.get('count_packages', 0)} packages, {c.get('count_symbols', 0)} symbols, "
         f"{c.get('count_files', 0)} files, {c.get('count_warnings', 0)} warnings; "
-        f"{len(stats.reloaded)} of {stats.total} results reloaded, {len(stats.removed)} removed; "
+        f"{len(stats.reloaded)} of {stats.total} results reloaded, {len(stats.removed)} removed"
+        f"{' (started from a seed index)' if stats.seeded else ''}; "
         f"{', '.join(phases)} -> {db}"
     )
 

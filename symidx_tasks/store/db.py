@@ -68,6 +68,24 @@ def connect_writer(path: str | Path, private: bool = False) -> sqlite3.Connectio
     return conn
 
 
+def open_private_copy(path: str | Path) -> sqlite3.Connection:
+    """A private write connection (see ``connect_writer``) to a copy of another
+    index, which must have this schema version: raises DatabaseError otherwise."""
+    try:
+        conn = _open_rw(Path(path), private=True)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path} is not a symidx index ({exc})") from None
+    try:
+        version = _schema_version(conn)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise DatabaseError(f"{path} is not a symidx index ({exc})") from None
+    if version != SCHEMA_VERSION:
+        conn.close()
+        raise DatabaseError(f"{path} has schema version {version}, not {SCHEMA_VERSION}")
+    return conn
+
+
 def _create_schema(conn: sqlite3.Connection) -> sqlite3.Connection:
     conn.executescript(schema_sql())
     conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))

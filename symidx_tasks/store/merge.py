@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
@@ -23,14 +24,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..errors import ResultError
+from ..errors import DatabaseError, ResultError
 from ..fileio import remove_others, stamp
 from ..git import head_commit
 from ..model import UNOWNED_KEY, ExtractTiming, ResultFile
 from ..pipeline.result import RESULT_SUFFIX, decode, result_name
-from .db import FTS_TABLES, connect_writer, remove_db
+from .db import FTS_TABLES, connect_writer, open_private_copy, remove_db
 from .resolve import Changes, package_keys, resolve
-
 
 # The tables a first build loads hundreds of thousands of rows into.
 BULK_TABLES = ("symbols", "refs")
@@ -53,6 +53,9 @@ class MergeStats:
     total: int = 0
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
+    created: bool = False  # this merge made the index file (there was none)
+    seeded: bool = False  # ... starting from a copy of the ``seed`` index
+    seed_problem: str | None = None  # why a seed given could not be used
 
 
 class StoredResult(NamedTuple):
@@ -75,18 +78,24 @@ class _Inputs:
 
 def merge_results(
     db: str, results_dir: str, keys: Iterable[str], root: str = "", discover_seconds: float | None = None,
-    extract: ExtractTiming | None = None,
+    extract: ExtractTiming | None = None, seed: str | None = None,
 ) -> MergeStats:
     """The merge task's action: bring ``db`` in line with the result files of
     ``keys``. ``discover_seconds`` and ``extract`` (what the build measured
-    before the merge) go into the meta table with the merge's own time."""
+    before the merge) go into the meta table with the merge's own time.
+
+    ``seed``: when there is no index yet, start from a copy of this one (another
+    checkout's index of the same packages) instead of an empty file: the merge
+    reconciles any index with the result files by digest, so the copy changes
+    only how many packages are reloaded, never the content. A missing seed is
+    ignored; an unusable one is reported in ``seed_problem``."""
     inputs = _Inputs(Path(results_dir), sorted(keys), root, time.perf_counter(), discover_seconds, extract)
     target = Path(db)
 
     def load(conn: sqlite3.Connection) -> MergeStats:
         return _load(conn, inputs)
 
-    stats = _first_build(target, load) if not target.exists() else None
+    stats = _first_build(target, load, seed) if not target.exists() else None
     if stats is None:  # an index exists, or a concurrent run published one meanwhile: update it
         stats = _update(target, load)
     # Result files of packages that no longer exist (renamed, deleted).
@@ -95,14 +104,40 @@ def merge_results(
     return stats
 
 
-def _first_build(target: Path, load: Callable[[sqlite3.Connection], MergeStats]) -> MergeStats | None:
-    """Load a new private file and rename it into place: with no reader to
-    serve, it needs no WAL, which saves writing every page twice (what that
-    saves: docs/performance.md). None when another run created the index
-    meanwhile: this build's file is discarded and the caller updates theirs."""
+def _first_build(target: Path, load: Callable[[sqlite3.Connection], MergeStats],
+                 seed: str | None) -> MergeStats | None:
+    """Load a new private file (empty, or a copy of ``seed``) and rename it into
+    place: with no reader to serve, it needs no WAL, which saves writing every
+    page twice (what that saves: docs/performance.md). None when another run
+    created the index meanwhile: this build's file is discarded and the caller
+    updates theirs."""
     path = target.with_name(f".{target.name}.{os.getpid()}.new")
     _remove_abandoned(target)
-    conn = connect_writer(path, private=True)
+    problem = None
+    if seed is not None:
+        try:
+            stats = _load_private(path, load, _seed_copy(seed, path))
+            stats.seeded = True
+        except FileNotFoundError:
+            stats = None
+        except (OSError, sqlite3.DatabaseError, DatabaseError) as exc:
+            remove_db(path)
+            problem = f"cannot start from {seed} ({exc}); building the index from scratch"
+            stats = None
+    if seed is None or stats is None:
+        stats = _load_private(path, load, connect_writer(path, private=True))
+    stats.created, stats.seed_problem = True, problem
+    return stats if _publish(path, target) else None
+
+
+def _seed_copy(seed: str, path: Path) -> sqlite3.Connection:
+    remove_db(path)
+    shutil.copyfile(seed, path)
+    return open_private_copy(path)
+
+
+def _load_private(path: Path, load: Callable[[sqlite3.Connection], MergeStats],
+                  conn: sqlite3.Connection) -> MergeStats:
     try:
         stats = _transaction(conn, load)
     except BaseException:
@@ -112,7 +147,7 @@ def _first_build(target: Path, load: Callable[[sqlite3.Connection], MergeStats])
     conn.execute("PRAGMA journal_mode=WAL")  # what every later merge and reader expects
     conn.close()
     _sync(path)
-    return stats if _publish(path, target) else None
+    return stats
 
 
 def _update(target: Path, load: Callable[[sqlite3.Connection], MergeStats]) -> MergeStats:
