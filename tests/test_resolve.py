@@ -10,7 +10,7 @@ import pytest
 
 from symidx_tasks.model import FileRecord
 from symidx_tasks.store.dump import REF_TARGETS
-from symidx_tasks.store.resolve import AMBIGUOUS_LIMIT, NAME_LIMIT, module_candidates, package_keys
+from symidx_tasks.store.resolve import AMBIGUOUS_LIMIT, NAME_LIMIT, module_candidates, module_files, package_keys
 
 from .indexing import build, dump, fresh_dump
 from .trees import write_tree
@@ -33,6 +33,8 @@ TREE: dict[str, str] = {
         "def shim(x):\n    pass\n\n"
         "def area(x):\n    pass\n"
     ),
+    # Same names in another module of core: an import naming money.py resolves to money.py's only.
+    "libs/core/acme_core/legacy.py": "def convert(x):\n    pass\n\nclass Journal:\n    def post(self):\n        pass\n",
     "libs/app/pyproject.toml": '[project]\nname = "acme-app"\ndependencies = ["acme-core"]\n',
     MAIN: (
         "from acme_core.money import convert, Ledger as L\n"  # 1
@@ -59,6 +61,9 @@ TREE: dict[str, str] = {
     ),
     # A second helper in the package: MAIN's own shadows it for MAIN's unqualified use.
     "libs/app/acme_app/extra.py": "def helper(x):\n    pass\n",
+    # Relative imports name extra.py: MAIN's helper is not theirs.
+    "libs/app/acme_app/report.py": "from .extra import helper\n\ndef report(x):\n    helper(x)\n",
+    "libs/app/acme_app/sub/deep.py": "from ..extra import helper\n\ndef deep(x):\n    helper(x)\n",
     # One name defined more than AMBIGUOUS_LIMIT times in app, another in core.
     "libs/app/acme_app/shapes.py": _shapes("area", AMBIGUOUS_LIMIT + 1),
     "libs/core/acme_core/shapes.py": _shapes("perimeter", AMBIGUOUS_LIMIT + 1),
@@ -82,6 +87,20 @@ TREE: dict[str, str] = {
         "export function app(): string { return B() + local(); }\n"
     ),
     "frontend/web/src/util.ts": "export function local(): string { return ''; }\n",
+    # Another local in web: app.ts's `./util` names util.ts's.
+    "frontend/web/src/legacy.ts": "export function local(): string { return 'old'; }\n",
+    # A subpath import names one of ops's many ToLength files; `./index` names a
+    # file that only re-exports helper: the package's helper, wherever defined.
+    "frontend/web/src/calc.js": (
+        "const ToLength = require('@acme/ops/2024/ToLength');\n"
+        "export function calc(x) { return ToLength(x); }\n"
+    ),
+    "frontend/ops/package.json": '{"name": "@acme/ops"}\n',
+    **{f"frontend/ops/{year}/ToLength.js": "export function ToLength(x) { return x; }\n" for year in (2015, 2024)},
+    "frontend/ops/operations/all.js": "export function ToLength(x) { return x; }\n",
+    "frontend/ops/index.ts": "export { helper } from './util';\n",
+    "frontend/ops/util.ts": "export function helper(): number { return 1; }\n",
+    "frontend/ops/main.ts": "import { helper } from './index';\n\nexport const one = helper();\n",
     "crates/money/Cargo.toml": '[package]\nname = "acme-money"\nversion = "0.1.0"\n',
     "crates/money/src/lib.rs": "pub struct Money { pub cents: i64 }\n",
     "crates/cli/Cargo.toml": '[package]\nname = "acme-cli"\nversion = "0.1.0"\n',
@@ -144,6 +163,14 @@ CORE = "libs/core/acme_core/money.py"
     ((MAIN, 8, "post"), [("import", CORE, "post")]),
     ((MAIN, 9, "convert"), [("import", CORE, "convert")]),
     ((MAIN, 1, "Ledger"), [("import", CORE, "Ledger")]),  # the import itself
+    ((MAIN, 1, "convert"), [("import", CORE, "convert")]),
+    # Narrowed to the file the module names (core's legacy.py defines convert and post too).
+    (("libs/app/acme_app/report.py", 4, "helper"), [("import", "libs/app/acme_app/extra.py", "helper")]),
+    (("libs/app/acme_app/sub/deep.py", 4, "helper"), [("import", "libs/app/acme_app/extra.py", "helper")]),
+    (("frontend/web/src/calc.js", 1, "ToLength"), [("import", "frontend/ops/2024/ToLength.js", "ToLength")]),
+    (("frontend/web/src/calc.js", 2, "ToLength"), [("import", "frontend/ops/2024/ToLength.js", "ToLength")]),
+    # ... unless that file lacks the name (a re-export): the package's, as if it named no file.
+    (("frontend/ops/main.ts", 3, "helper"), [("import", "frontend/ops/util.ts", "helper")]),
     (("frontend/web/src/app.ts", 3, "B"), [("import", "frontend/ui/src/button.ts", "Button")]),
     (("frontend/web/src/app.ts", 3, "local"), [("import", "frontend/web/src/util.ts", "local")]),
     (("services/gw/main.go", 9, "Charge"), [("import", "services/tally/tally.go", "Charge")]),
@@ -202,6 +229,13 @@ def _new_module(root: Path) -> None:
     write_tree(root, {"libs/other/acme_compat.py": "def compat_level():\n    pass\n"})
 
 
+def _unname_convert(root: Path) -> None:
+    # money.py, the file app's imports name, no longer defines convert: they
+    # fall back to core's other convert, though no file they name changed name.
+    path = root / CORE
+    path.write_text(path.read_text().replace("def convert(", "def converted("))
+
+
 def _remove_core(root: Path) -> None:
     for rel in [p for p in TREE if p.startswith("libs/core/")]:
         (root / rel).unlink()
@@ -215,7 +249,7 @@ def _rename_in_other(root: Path) -> None:
 # edit -> whether app's resolutions change (a reload that keeps every name must keep them)
 EDITS = {"name crosses the limit": (_add_common, True), "imported package reloads": (_edit_core, False),
          "package keys change": (_new_module, True), "imported package removed": (_remove_core, True),
-         "guessed target renamed": (_rename_in_other, True),
+         "guessed target renamed": (_rename_in_other, True), "named file loses the name": (_unname_convert, True),
          "dependency name no longer ambiguous": (_fewer_perimeters, True)}
 
 
@@ -292,3 +326,37 @@ def test_package_keys() -> None:
 ])
 def test_module_candidates(language: str, module: str, expected: list[str]) -> None:
     assert module_candidates(language, module) == expected
+
+
+_TS = ("ts", "tsx", "d.ts", "mts", "cts")
+_JS = ("js", "mjs", "cjs", "jsx")
+
+
+@pytest.mark.parametrize("language, module, importer, root, expected", [
+    # Python: a module's file or package, source first, top-level or under src/.
+    ("python", "a.b", "x/main.py", "libs/a", [
+        ("libs/a/a/b/__init__.py", "libs/a/a/b.py", "libs/a/a/b/__init__.pyi", "libs/a/a/b.pyi"),
+        ("libs/a/src/a/b/__init__.py", "libs/a/src/a/b.py", "libs/a/src/a/b/__init__.pyi", "libs/a/src/a/b.pyi")]),
+    ("python", ".money", "p/shop/cart.py", "p", [
+        ("p/shop/money/__init__.py", "p/shop/money.py", "p/shop/money/__init__.pyi", "p/shop/money.pyi")]),
+    ("python", "..", "p/shop/sub/x.py", "p", [("p/shop/__init__.py", "p/shop/__init__.pyi")]),
+    ("python", "...", "x.py", "", []),  # above the repo
+    # JS/TS: one file, as a resolver finds it: TypeScript files first for a TypeScript importer.
+    ("javascript", "./util", "w/src/app.js", "w", [
+        ("w/src/util", *(f"w/src/util.{e}" for e in _JS + _TS), *(f"w/src/util/index.{e}" for e in _JS + _TS))]),
+    ("typescript", "../lib/util.js", "w/src/app.ts", "w", [
+        ("w/lib/util.ts", "w/lib/util.tsx", "w/lib/util.d.ts", "w/lib/util.js",
+         *(f"w/lib/util.js.{e}" for e in _TS + _JS), *(f"w/lib/util.js/index.{e}" for e in _TS + _JS))]),
+    ("tsx", "@acme/ops/2024/ToLength", "w/src/app.tsx", "ops", [
+        ("ops/2024/ToLength", *(f"ops/2024/ToLength.{e}" for e in _TS + _JS),
+         *(f"ops/2024/ToLength/index.{e}" for e in _TS + _JS))]),
+    ("javascript", "@acme/ops", "w/src/app.js", "ops", []),  # a bare package: no file
+    ("javascript", "lodash", "w/src/app.js", "ops", []),
+    ("rust", "crate::a::b", "c/src/main.rs", "c", [("c/src/a/b.rs", "c/src/a/b/mod.rs")]),
+    ("rust", "acme_money", "c/src/main.rs", "m", [("m/src/lib.rs",), ("m/src/main.rs",)]),
+    ("rust", "super::x", "c/src/a.rs", "c", []),
+    ("go", "example.com/a/b", "g/main.go", "b", []),
+])
+def test_module_files(language: str, module: str, importer: str, root: str,
+                      expected: list[tuple[str, ...]]) -> None:
+    assert module_files(language, module, importer, root) == expected

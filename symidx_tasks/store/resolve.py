@@ -10,7 +10,13 @@ first rule that applies decides:
    ``shop_auth.tokens.issue()``). The import's module names packages Q
    (``package_keys``; relative imports name P itself); R's targets are the
    symbols named N in Q — named as imported when R is an aliased name
-   (``import {a as b}``; ``b()`` names ``a``). An import bound only to modules
+   (``import {a as b}``; ``b()`` names ``a``). When the module also names
+   files of Q (``module_files``: ``./util``, ``@scope/pkg/2024/ToLength``,
+   ``pkg.sub.mod``, ``.money``, ``crate::a::b``; the file a resolver would
+   find first) and they define N, R's targets are only their symbols named N
+   (not the 20 ``ToLength`` of a package with one per edition); else (a bare
+   package, a re-export: ``export {helper} from "./util"`` in the named
+   index.ts) all of Q's. An import bound only to modules
    outside the repo (``httpx.get``, ``from decimal import Decimal``) leaves R
    unresolved: it names an outside symbol. An import bound inside the repo whose
    packages lack N lets R go on to the next rules. Import references themselves
@@ -33,12 +39,16 @@ The result is a pure function of the loaded rows, so an incremental merge
 recomputes only the references whose answer can have changed: those of the
 reloaded packages, those whose name some reloaded or removed package defines
 (before or after; symbol ids change on reload), and those bound by an aliased
-import of such a name. A change in which packages exist, their match keys or
-their package keys can move any import: then everything is recomputed.
+import of such a name. Which of Q's files an import names, and which of them
+define N, changes only when Q reloads, which puts every name Q defines among
+those names (one Q never defines has no target there either way). A change
+in which packages exist, their match keys or their package keys can move any
+import: then everything is recomputed.
 """
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import sqlite3
 
 from ..model import FileRecord, PackageRecord
@@ -55,6 +65,14 @@ AMBIGUOUS_LIMIT = 8
 _SELF = ""  # a relative import: the importing package itself
 _JS = frozenset({"typescript", "tsx", "javascript"})
 _JVM = frozenset({"java", "kotlin"})
+# The files a JS/TS module path P can name, in the order resolvers try them:
+# P.<ext>, then P/index.<ext>; TypeScript files first for a TypeScript
+# importer (compiled .js output often sits beside its .ts, .d.ts beside .mjs).
+_TS_EXTS = (".ts", ".tsx", ".d.ts", ".mts", ".cts")
+_JS_EXTS = (".js", ".mjs", ".cjs", ".jsx")
+# TypeScript's ESM imports spell a .ts file as .js: `./util.js` names util.ts.
+_JS_AS_TS = {".js": (".ts", ".tsx", ".d.ts"), ".jsx": (".tsx",), ".mjs": (".mts", ".d.mts"),
+             ".cjs": (".cts", ".d.cts")}
 
 
 def package_keys(package: PackageRecord | None, files: list[FileRecord]) -> list[str]:
@@ -130,6 +148,75 @@ def module_candidates(language: str | None, module: str) -> list[str]:
     if language == "ruby":
         return [_SELF] if module.startswith(".") else [f"ruby:{module.split('/', 1)[0]}"]
     return []
+
+
+def module_files(language: str | None, module: str, importer: str, root: str) -> list[tuple[str, ...]]:
+    """The files ``module``, imported by the file ``importer``, names in the
+    package at directory ``root`` ("" = the repo root): of each tuple, the
+    first path that exists (as a resolver tries them). Empty when it names no
+    specific file (a bare package) or the language's layout is not known."""
+    if language == "python":
+        return _python_files(module, importer, root)
+    if language in _JS:
+        return _js_files(module, importer, root, ts_first=language != "javascript")
+    if language == "rust":
+        return _rust_files(module, root)
+    return []
+
+
+def _join(*parts: str) -> str:
+    """The normalized path of ``parts`` joined, "" for the repo root; it may start with ".." (outside)."""
+    path = posixpath.normpath("/".join(part for part in parts if part))
+    return "" if path == "." else path
+
+
+def _python_files(module: str, importer: str, root: str) -> list[tuple[str, ...]]:
+    dots = len(module) - len(module.lstrip("."))
+    names = [name for name in module[dots:].split(".") if name]
+    if dots:  # `.` is the importer's directory, each further dot one up
+        bases = [_join(posixpath.dirname(importer), *[".."] * (dots - 1))]
+    else:  # the source root: top-level or src/ (as package_keys finds the top module)
+        bases = [root, _join(root, "src")]
+    found = []
+    for base in bases:
+        path = _join(base, *names)
+        if path.startswith(".."):
+            continue
+        # A package wins over a module; a stub only stands in for a missing source.
+        found.append(tuple(f"{stem}{ext}" for ext in (".py", ".pyi")
+                           for stem in (_join(path, "__init__"), *([path] if names else []))))
+    return found
+
+
+def _js_files(module: str, importer: str, root: str, ts_first: bool) -> list[tuple[str, ...]]:
+    if module.startswith("."):
+        path = _join(posixpath.dirname(importer), module)
+    elif module.startswith("/"):
+        return []
+    else:  # a package subpath, relative to the package's directory
+        parts = module.split("/")
+        sub = parts[2:] if module.startswith("@") else parts[1:]
+        if not sub:
+            return []
+        path = _join(root, *sub)
+    if not path or path.startswith(".."):
+        return []
+    stem, ext = posixpath.splitext(path)
+    exts = _TS_EXTS + _JS_EXTS if ts_first else _JS_EXTS + _TS_EXTS
+    as_ts = [stem + e for e in _JS_AS_TS.get(ext, ())] if ts_first else []
+    return [(*as_ts, path, *[path + e for e in exts], *[f"{path}/index{e}" for e in exts])]
+
+
+def _rust_files(module: str, root: str) -> list[tuple[str, ...]]:
+    # `crate::a::b` or `other_crate::a::b`: src/a/b.rs or src/a/b/mod.rs; self
+    # and super depend on the importer's own module path: not narrowed.
+    first, *names = module.split("::")
+    if first in ("self", "super"):
+        return []
+    if not names:  # the crate root: a library's, a binary's
+        return [(_join(root, "src", "lib.rs"),), (_join(root, "src", "main.rs"),)]
+    path = _join(root, "src", *names)
+    return [(path + ".rs", _join(path, "mod.rs"))]
 
 
 def key_state(conn: sqlite3.Connection) -> str:
@@ -220,7 +307,8 @@ def _bind_imports(conn: sqlite3.Connection) -> None:
     """temp.imports: the imports of every file holding a reference in scope;
     temp.import_targets: the packages each names; temp.binds: the local
     names they bind (qualifier = 1: a module's first segment, which binds
-    only as a receiver)."""
+    only as a receiver); temp.import_pkg: each import's packages;
+    temp.import_files: the files of those packages each import names."""
     conn.execute(
         "CREATE TEMP TABLE imports AS SELECT i.id, i.package, i.file_path, f.language, i.name, i.alias, i.module,"
         " i.id IN (SELECT id FROM temp.scope) AS in_scope"
@@ -252,14 +340,47 @@ def _bind_imports(conn: sqlite3.Connection) -> None:
         "CREATE TEMP TABLE import_pkg AS SELECT i.id AS import_id, t.target FROM temp.imports i"
         " JOIN temp.import_targets t ON t.package IS i.package AND t.language IS i.language AND t.module = i.module")
     conn.execute("CREATE INDEX temp.import_pkg_id ON import_pkg(import_id)")
+    _name_files(conn)
+
+
+def _name_files(conn: sqlite3.Connection) -> None:
+    """temp.import_files: the files of its packages each import names (``module_files``)."""
+    # A resolver takes the first path that exists: read the paths of the named packages once.
+    in_package = dict(conn.execute(
+        "SELECT f.path, f.package FROM (SELECT DISTINCT target FROM temp.import_pkg) t"
+        " JOIN files f ON f.package IS t.target"))
+    roots = {path: "" if path == "." else path for (path,) in conn.execute("SELECT path FROM packages")}
+    rows = conn.execute(
+        "SELECT i.id, i.file_path, i.language, i.module, ip.target FROM temp.imports i"
+        " JOIN temp.import_pkg ip ON ip.import_id = i.id").fetchall()
+    found = set()
+    for import_id, importer, language, module, target in rows:
+        for paths in module_files(language, module, importer, roots.get(target, "")):
+            path = next((path for path in paths if path in in_package and in_package[path] == target), None)
+            if path is not None:
+                found.add((import_id, path))
+    conn.execute("CREATE TEMP TABLE import_files(import_id INTEGER, path TEXT, PRIMARY KEY (import_id, path))"
+                 " WITHOUT ROWID")
+    conn.executemany("INSERT INTO temp.import_files VALUES (?, ?)", sorted(found))
+
+
+def _insert_import_targets(conn: sqlite3.Connection, bound: str) -> None:
+    """Resolve through imports the rows (id, import_id, name) of the query
+    ``bound``: to the symbols named ``name`` in the files the import names
+    when some exist, else in its packages."""
+    conn.execute(
+        "INSERT INTO ref_targets(ref_id, symbol_id, how) SELECT DISTINCT id, symbol_id, 'import' FROM"
+        " (SELECT u.id, s.id AS symbol_id, f.path IS NOT NULL AS in_file,"
+        "  max(f.path IS NOT NULL) OVER (PARTITION BY u.id, u.import_id) AS any_in_file"
+        f" FROM ({bound}) u JOIN temp.import_pkg ip ON ip.import_id = u.import_id"
+        " JOIN symbols s ON s.name = u.name AND s.package IS ip.target"
+        " LEFT JOIN temp.import_files f ON f.import_id = u.import_id AND f.path = s.file_path)"
+        " WHERE in_file = any_in_file")
 
 
 def _resolve_pending(conn: sqlite3.Connection) -> None:
     insert = "INSERT INTO ref_targets(ref_id, symbol_id, how) "
-    conn.execute(
-        f"{insert} SELECT DISTINCT i.id, s.id, 'import' FROM temp.imports i"
-        " JOIN temp.import_pkg ip ON ip.import_id = i.id JOIN symbols s ON s.name = i.name AND s.package IS ip.target"
-        " WHERE i.in_scope")
+    _insert_import_targets(conn, "SELECT id, id AS import_id, name FROM temp.imports WHERE in_scope")
     conn.execute(
         f"CREATE TEMP TABLE pending AS SELECT r.id, r.package, r.file_path, r.name, r.receiver,"
         f" {_family('f.language')} AS family,"
@@ -267,11 +388,9 @@ def _resolve_pending(conn: sqlite3.Connection) -> None:
         f" CASE WHEN r.receiver IS NULL THEN r.name ELSE {_first_segment('r.receiver', '.:([-')} END AS head"
         " FROM temp.scope s JOIN refs r ON r.id = s.id LEFT JOIN files f ON f.path = r.file_path"
         " WHERE r.kind != 'import'")
-    conn.execute(
-        f"{insert} SELECT DISTINCT p.id, s.id, 'import' FROM temp.pending p JOIN temp.binds b ON {_BINDS}"
-        " JOIN temp.import_pkg ip ON ip.import_id = b.import_id"
-        " JOIN symbols s ON s.name = CASE WHEN p.receiver IS NULL THEN b.name ELSE p.name END"
-        " AND s.package IS ip.target")
+    _insert_import_targets(
+        conn, "SELECT p.id, b.import_id, CASE WHEN p.receiver IS NULL THEN b.name ELSE p.name END AS name"
+        f" FROM temp.pending p JOIN temp.binds b ON {_BINDS}")
     _drop_resolved(conn)
     # Bound only to outside modules: it names an outside symbol.
     conn.execute(
@@ -308,6 +427,7 @@ def _resolve_pending(conn: sqlite3.Connection) -> None:
         f" WHERE (SELECT count(*) FROM symbols c WHERE c.name = p.name AND {_family('c.language')} = p.family)"
         " <= ?", (NAME_LIMIT,))
     conn.execute("DROP TABLE temp.import_pkg")
+    conn.execute("DROP TABLE temp.import_files")
 
 
 def _drop_resolved(conn: sqlite3.Connection) -> None:
