@@ -169,7 +169,8 @@ def run_merge(db: str, results_dir: str, keys: list[str], root: str, discover_se
     index seeds (pipeline/seed.py): a merge with no index yet starts from one,
     and a merge that created its index stores it as one."""
     extract = extraction_timing(timings_dir, keys, since=build_started)
-    seed = index_seed.seed_path(cache, keys) if cache is not None and result_cache.is_local(cache) else None
+    local = cache if cache is not None and result_cache.is_local(cache) else None
+    seed = index_seed.seed_path(local, keys) if local is not None else None
     stats = merge_results(db, results_dir, keys, root=root, discover_seconds=discover_seconds, extract=extract,
                           seed=seed)
     remove_stale_timings(timings_dir, keys)
@@ -186,8 +187,8 @@ def run_merge(db: str, results_dir: str, keys: list[str], root: str, discover_se
             seed_problem = index_seed.publish(db, seed) or seed_problem
         if seed_problem:
             print(f"symidx: warning: {seed_problem}", file=sys.stderr)
-    if cache is not None and result_cache.is_local(cache):
-        result_cache.evict(cache, cache_max_bytes)
+    if local is not None:
+        result_cache.evict(local, cache_max_bytes)
     print(summary_line(stats, db, discover_seconds, extract))
     return {"result": output_stamp(db)}
 

@@ -71,14 +71,13 @@ def connect_writer(path: str | Path, private: bool = False) -> sqlite3.Connectio
 def open_private_copy(path: str | Path) -> sqlite3.Connection:
     """A private write connection (see ``connect_writer``) to a copy of another
     index, which must have this schema version: raises DatabaseError otherwise."""
+    conn = None
     try:
         conn = _open_rw(Path(path), private=True)
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{path} is not a symidx index ({exc})") from None
-    try:
         version = _schema_version(conn)
     except sqlite3.DatabaseError as exc:
-        conn.close()
+        if conn is not None:
+            conn.close()
         raise DatabaseError(f"{path} is not a symidx index ({exc})") from None
     if version != SCHEMA_VERSION:
         conn.close()

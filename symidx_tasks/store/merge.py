@@ -113,18 +113,17 @@ def _first_build(target: Path, load: Callable[[sqlite3.Connection], MergeStats],
     updates theirs."""
     path = target.with_name(f".{target.name}.{os.getpid()}.new")
     _remove_abandoned(target)
-    problem = None
+    stats, problem = None, None
     if seed is not None:
         try:
             stats = _load_private(path, load, _seed_copy(seed, path))
             stats.seeded = True
         except FileNotFoundError:
-            stats = None
+            pass  # no seed yet
         except (OSError, sqlite3.DatabaseError, DatabaseError) as exc:
             remove_db(path)
             problem = f"cannot start from {seed} ({exc}); building the index from scratch"
-            stats = None
-    if seed is None or stats is None:
+    if stats is None:
         stats = _load_private(path, load, connect_writer(path, private=True))
     stats.created, stats.seed_problem = True, problem
     return stats if _publish(path, target) else None

@@ -402,25 +402,12 @@ def _resolve_pending(conn: sqlite3.Connection) -> None:
         " JOIN symbols s ON s.name = p.name AND s.package IS p.package AND s.file_path = p.file_path"
         " WHERE p.receiver IS NULL")
     _drop_resolved(conn)
-    conn.execute(
-        f"{insert} SELECT p.id, s.id, 'package' FROM temp.pending p"
-        " JOIN symbols s ON s.name = p.name AND s.package IS p.package"
-        " WHERE (SELECT count(*) FROM symbols c WHERE c.name = p.name AND c.package IS p.package) <= ?",
-        (AMBIGUOUS_LIMIT,))
-    conn.execute("DELETE FROM temp.pending AS p"
-                 " WHERE EXISTS (SELECT 1 FROM symbols s WHERE s.name = p.name AND s.package IS p.package)")
-    conn.execute(
-        f"{insert} SELECT p.id, s.id, 'dependency' FROM temp.pending p"
-        " JOIN (SELECT DISTINCT package, internal_package FROM dependencies WHERE internal_package IS NOT NULL) d"
-        " ON d.package = p.package"
-        " JOIN symbols s ON s.name = p.name AND s.package = d.internal_package"
-        " WHERE (SELECT count(*) FROM (SELECT DISTINCT internal_package FROM dependencies"
-        "  WHERE package = p.package AND internal_package IS NOT NULL) e"
-        "  JOIN symbols c ON c.name = p.name AND c.package = e.internal_package) <= ?",
-        (AMBIGUOUS_LIMIT,))
-    conn.execute(
-        "DELETE FROM temp.pending AS p WHERE EXISTS (SELECT 1 FROM dependencies d"
-        " JOIN symbols s ON s.name = p.name AND s.package = d.internal_package WHERE d.package = p.package)")
+    _settle(conn, "package", "symbols {s}", "{s}.name = p.name AND {s}.package IS p.package")
+    conn.execute("CREATE TEMP TABLE deps AS SELECT DISTINCT package, internal_package FROM dependencies"
+                 " WHERE internal_package IS NOT NULL")
+    _settle(conn, "dependency", "temp.deps d{s} JOIN symbols {s} ON {s}.package = d{s}.internal_package",
+            "d{s}.package = p.package AND {s}.name = p.name")
+    conn.execute("DROP TABLE temp.deps")
     conn.execute(
         f"{insert} SELECT p.id, s.id, 'name' FROM temp.pending p"
         f" JOIN symbols s ON s.name = p.name AND {_family('s.language')} = p.family"
@@ -428,6 +415,20 @@ def _resolve_pending(conn: sqlite3.Connection) -> None:
         " <= ?", (NAME_LIMIT,))
     conn.execute("DROP TABLE temp.import_pkg")
     conn.execute("DROP TABLE temp.import_files")
+
+
+def _settle(conn: sqlite3.Connection, how: str, tables: str, condition: str) -> None:
+    """Rules 2 and 3: resolve each pending reference ``p`` to the symbols of
+    its scope (``tables`` where ``condition``; the symbol alias written
+    ``{s}``) when there are at most AMBIGUOUS_LIMIT, then drop every pending
+    reference its scope defines, resolved or too ambiguous."""
+    def scope(alias: str) -> str:
+        return f"{tables.format(s=alias)} WHERE {condition.format(s=alias)}"
+
+    conn.execute(
+        f"INSERT INTO ref_targets(ref_id, symbol_id, how) SELECT p.id, s.id, ? FROM temp.pending p, {scope('s')}"
+        f" AND (SELECT count(*) FROM {scope('c')}) <= ?", (how, AMBIGUOUS_LIMIT))
+    conn.execute(f"DELETE FROM temp.pending AS p WHERE EXISTS (SELECT 1 FROM {scope('s')})")
 
 
 def _drop_resolved(conn: sqlite3.Connection) -> None:
