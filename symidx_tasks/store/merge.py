@@ -32,8 +32,10 @@ from ..pipeline.result import RESULT_SUFFIX, decode, result_name
 from .db import FTS_TABLES, connect_writer, open_private_copy, remove_db
 from .resolve import Changes, package_keys, resolve
 
-# The tables a first build loads hundreds of thousands of rows into.
+# The tables a first build loads hundreds of thousands of rows into, and the one
+# resolution fills after them.
 BULK_TABLES = ("symbols", "refs")
+RESOLVED_TABLE = "ref_targets"
 
 
 class LoadedWarning(NamedTuple):
@@ -184,6 +186,7 @@ def _load(conn: sqlite3.Connection, inputs: _Inputs) -> MergeStats:
     # Likewise the indexes of the big tables: built once after the load, they cost
     # less than kept sorted row by row (docs/performance.md).
     deferred = _drop_indexes(conn, BULK_TABLES) if fresh else []
+    resolved = _drop_indexes(conn, (RESOLVED_TABLE,)) if fresh else []
     changes = Changes(conn, full=fresh)
     for key in inputs.keys:
         _merge_one(conn, key, inputs.results / result_name(key), stored.get(key), stats, changes)
@@ -199,6 +202,8 @@ def _load(conn: sqlite3.Connection, inputs: _Inputs) -> MergeStats:
         stats.removed.append(key)
     _resolve_internal(conn)
     resolve(conn, changes)
+    for sql in resolved:
+        conn.execute(sql)
     changes.close()
     stats.warnings += _warn_duplicate_names(conn)
     stats.seconds = time.perf_counter() - inputs.started

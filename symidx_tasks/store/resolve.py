@@ -353,12 +353,18 @@ def _name_files(conn: sqlite3.Connection) -> None:
     rows = conn.execute(
         "SELECT i.id, i.file_path, i.language, i.module, ip.target FROM temp.imports i"
         " JOIN temp.import_pkg ip ON ip.import_id = i.id").fetchall()
-    found = set()
+    found: set[tuple[int, str]] = set()
+    # Files of one directory import the same modules: module_files reads only the importer's directory.
+    named: dict[tuple[str | None, str, str, str | None], list[str]] = {}
     for import_id, importer, language, module, target in rows:
-        for paths in module_files(language, module, importer, roots.get(target, "")):
-            path = next((path for path in paths if path in in_package and in_package[path] == target), None)
-            if path is not None:
-                found.add((import_id, path))
+        where = (language, module, posixpath.dirname(importer), target)
+        if where not in named:
+            named[where] = []
+            for paths in module_files(language, module, importer, roots.get(target, "")):
+                path = next((path for path in paths if path in in_package and in_package[path] == target), None)
+                if path is not None:
+                    named[where].append(path)
+        found.update((import_id, path) for path in named[where])
     conn.execute("CREATE TEMP TABLE import_files(import_id INTEGER, path TEXT, PRIMARY KEY (import_id, path))"
                  " WITHOUT ROWID")
     conn.executemany("INSERT INTO temp.import_files VALUES (?, ?)", sorted(found))
@@ -381,27 +387,31 @@ def _insert_import_targets(conn: sqlite3.Connection, bound: str) -> None:
 def _resolve_pending(conn: sqlite3.Connection) -> None:
     insert = "INSERT INTO ref_targets(ref_id, symbol_id, how) "
     _insert_import_targets(conn, "SELECT id, id AS import_id, name FROM temp.imports WHERE in_scope")
+    # Keyed by id: each rule below deletes what it settled from here by id.
+    conn.execute("CREATE TEMP TABLE pending(id INTEGER PRIMARY KEY, package, file_path, name, receiver, family, head)")
     conn.execute(
-        f"CREATE TEMP TABLE pending AS SELECT r.id, r.package, r.file_path, r.name, r.receiver,"
+        f"INSERT INTO temp.pending SELECT r.id, r.package, r.file_path, r.name, r.receiver,"
         f" {_family('f.language')} AS family,"
         # what binds through an import: the receiver's first segment, else the name
         f" CASE WHEN r.receiver IS NULL THEN r.name ELSE {_first_segment('r.receiver', '.:([-')} END AS head"
         " FROM temp.scope s JOIN refs r ON r.id = s.id LEFT JOIN files f ON f.path = r.file_path"
         " WHERE r.kind != 'import'")
+    since = _last_target(conn)
     _insert_import_targets(
         conn, "SELECT p.id, b.import_id, CASE WHEN p.receiver IS NULL THEN b.name ELSE p.name END AS name"
         f" FROM temp.pending p JOIN temp.binds b ON {_BINDS}")
-    _drop_resolved(conn)
+    _drop_resolved(conn, since)
     # Bound only to outside modules: it names an outside symbol.
     conn.execute(
         f"DELETE FROM temp.pending AS p WHERE EXISTS (SELECT 1 FROM temp.binds b WHERE {_BINDS})"
         f" AND NOT EXISTS (SELECT 1 FROM temp.binds b JOIN temp.import_pkg ip ON ip.import_id = b.import_id"
         f" WHERE {_BINDS})")
+    since = _last_target(conn)
     conn.execute(
         f"{insert} SELECT p.id, s.id, 'package' FROM temp.pending p"
         " JOIN symbols s ON s.name = p.name AND s.package IS p.package AND s.file_path = p.file_path"
         " WHERE p.receiver IS NULL")
-    _drop_resolved(conn)
+    _drop_resolved(conn, since)
     _settle(conn, "package", "symbols {s}", "{s}.name = p.name AND {s}.package IS p.package")
     conn.execute("CREATE TEMP TABLE deps AS SELECT DISTINCT package, internal_package FROM dependencies"
                  " WHERE internal_package IS NOT NULL")
@@ -431,6 +441,13 @@ def _settle(conn: sqlite3.Connection, how: str, tables: str, condition: str) -> 
     conn.execute(f"DELETE FROM temp.pending AS p WHERE EXISTS (SELECT 1 FROM {scope('s')})")
 
 
-def _drop_resolved(conn: sqlite3.Connection) -> None:
-    conn.execute("DELETE FROM temp.pending WHERE id IN (SELECT ref_id FROM ref_targets"
-                 " WHERE ref_id IN (SELECT id FROM temp.pending))")
+def _last_target(conn: sqlite3.Connection) -> int:
+    """The rowid of the last ref_targets row: a rule's new rows come after it."""
+    last: int = conn.execute("SELECT coalesce(max(rowid), 0) FROM ref_targets").fetchone()[0]
+    return last
+
+
+def _drop_resolved(conn: sqlite3.Connection, since: int) -> None:
+    """Drop from temp.pending what the ref_targets rows after rowid ``since`` resolved (a range
+    of the table's own key: no index on ref_id needed, so a full load can defer that one)."""
+    conn.execute("DELETE FROM temp.pending WHERE id IN (SELECT ref_id FROM ref_targets WHERE rowid > ?)", (since,))

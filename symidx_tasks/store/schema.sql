@@ -66,9 +66,11 @@ CREATE TABLE symbols (
 -- from files): one index fewer to maintain on a bulk load (what that saves:
 -- docs/performance.md).
 CREATE INDEX symbols_place ON symbols(package, file_path, line);
--- By name, then package: reference resolution looks names up within one package
--- (store/resolve.py), and a name-only lookup uses the prefix.
-CREATE INDEX symbols_name ON symbols(name, package);
+-- By name, then package, then file: reference resolution looks names up within
+-- one package and one file (store/resolve.py; without the file column SQLite
+-- reads a file's every symbol through symbols_place instead), and a name-only
+-- lookup uses the prefix.
+CREATE INDEX symbols_name ON symbols(name, package, file_path);
 
 -- Identifier uses that may name another file's symbol (extract/references.py),
 -- as the result files carry them: col is 0-based in characters; receiver is the
