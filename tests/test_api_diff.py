@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from symidx_tasks.errors import SymidxError, UsageError
-from symidx_tasks.impact import api_diff as api_diff_module
 from symidx_tasks.impact import api_refs, api_render, reuse
 from symidx_tasks.impact.api_diff import ApiDiff, api_diff
 from symidx_tasks.impact.api_surface import Identity, diff_package, read_surface
 from symidx_tasks.impact.worktree import TEMP_PREFIX, leftover_worktrees, resolve_revision, temporary_worktree
 from symidx_tasks.pipeline import action
+from symidx_tasks.pipeline import build as pipeline_build_module
 from symidx_tasks.pipeline.build import build as pipeline_build
 from symidx_tasks.query.connection import open_index
 from tests.indexing import build
@@ -334,7 +334,8 @@ def test_worktree_is_removed_after_a_failed_build(repo: Path, monkeypatch: pytes
             return 1
         return pipeline_build(root, db, *args, **kwargs)
 
-    monkeypatch.setattr(api_diff_module, "build", failing_on_the_worktree)
+    # api_diff imports the build when it runs one: patch it where it is defined.
+    monkeypatch.setattr(pipeline_build_module, "build", failing_on_the_worktree)
     with pytest.raises(SymidxError, match="indexing HEAD failed"):
         _diff(repo, "HEAD")
     assert seen and not seen[0].exists()

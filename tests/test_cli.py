@@ -6,6 +6,8 @@ import io
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -362,3 +364,29 @@ def test_build_bad_arguments(tmp_path):
     code, _, err = run("build", "--root", str(tmp_path / "missing"))
     assert code == 2 and "not a directory" in err
     assert not (tmp_path / "missing").exists()
+
+
+# What a query command must not load when it starts: the build's machinery
+# (doit, discovery, the merge, tree-sitter) and the fuzzy matcher (only needed
+# when a search finds nothing). Loading them made every `symidx symbol X` take
+# 0.19 s instead of 0.11 s (docs/performance.md).
+BUILD_ONLY_MODULES = ("doit", "pathspec", "rapidfuzz", "tree_sitter", "symidx_tasks.discover",
+                      "symidx_tasks.store.merge", "symidx_tasks.pipeline.graph")
+
+
+def test_a_query_command_starts_without_the_build_machinery(db: Path) -> None:
+    code = ("import sys\n"
+            "from symidx_tasks.frontends import cli\n"
+            f"assert cli.main(['symbol', 'QuoteService', '--db', {str(db)!r}]) == 0\n"
+            f"print(sorted(m for m in {BUILD_ONLY_MODULES!r} if m in sys.modules))\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "QuoteService" in run.stdout
+    assert run.stdout.splitlines()[-1] == "[]"
+
+
+def test_the_build_entry_points_still_load_from_the_package() -> None:
+    import symidx_tasks
+
+    assert callable(symidx_tasks.index_tasks) and callable(symidx_tasks.doit_config)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = symidx_tasks.nothing  # type: ignore[attr-defined]

@@ -13,7 +13,6 @@ from datetime import datetime
 from pathlib import Path
 
 from ..config import load_config
-from ..discover import list_repo
 from ..errors import ConfigError
 from ..fileio import stamp
 from ..git import git, head_commit
@@ -40,6 +39,9 @@ def staleness(conn: sqlite3.Connection, m: dict[str, str | None] | None = None) 
     after the build and its content hash differs (so a mere touch is not a change).
     Unchecked, with the reason, when the root or its config cannot be read.
     """
+    # Discovery's listing loads here, not when a query command imports the command table.
+    from ..discover import list_repo
+
     m = m if m is not None else meta(conn)
     root_s = m.get("root")
     if not root_s or not Path(root_s).is_dir():

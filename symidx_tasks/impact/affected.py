@@ -22,13 +22,14 @@ import sqlite3
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
-from ..discover import manifests
 from ..locations import INDEX_DIR
 from ..model import Package
 from .changes import Change, git_changes, listed_changes
-from .removed import Revision, could_be_manifest
+
+if TYPE_CHECKING:
+    from .removed import Revision
 
 FILE_CHANGED = "file changed"
 MANIFEST_CHANGED = "manifest changed"
@@ -131,6 +132,10 @@ def affected(conn: sqlite3.Connection, root: str | Path, since: str | None = Non
         listed, outside = listed_changes(root_path, files)
         changes += listed
     changes = _without_index_files(conn, root_path, _by_path(changes))
+    # The manifest parsers (discovery's) load here, not when a query command
+    # imports the command table: `symidx symbol X` starts faster without them.
+    from .removed import Revision
+
     index = _Index(conn)
     walk = _Walk(index, root_path, Revision(root_path, base) if base else None)
     walk.find_package_dirs(changes)
@@ -162,6 +167,8 @@ class _Walk:
     def find_package_dirs(self, changes: list[Change]) -> None:
         """Directories the index does not know as packages but the change adds
         (a new manifest on disk) or removes (a manifest at the base revision)."""
+        from .removed import could_be_manifest
+
         for c in changes:
             for path, deleted in ((c.path, c.change == "deleted"), (c.old_path, True)):
                 if path is None or not could_be_manifest(path):
@@ -267,6 +274,8 @@ class _Walk:
 
 def _claimed_on_disk(directory: Path) -> bool:
     """Whether some manifest kind claims the files now in ``directory``."""
+    from ..discover import manifests
+
     try:
         names = frozenset(p.name for p in directory.iterdir() if p.is_file())
     except OSError:

@@ -33,9 +33,8 @@ from ..config import load_config
 from ..errors import SymidxError
 from ..freshness.lock import IndexFiles, holding
 from ..locations import results_dir
-from ..pipeline.build import build
 from ..query.connection import open_index
-from . import api_refs, reuse
+from . import api_refs
 from .api_refs import Places
 from .api_surface import Definition, Identity, Surface, diff_package, read_surface, shape
 from .worktree import Revision, resolve_revision, temporary_worktree
@@ -103,7 +102,10 @@ def api_diff(conn: sqlite3.Connection, rev_a: str, rev_b: str | None = None, db:
     """The public API difference between ``rev_a`` and ``rev_b`` (default: the
     working tree) of the indexed root of ``conn``'s index (whose DB is ``db``).
     ``jobs``: parallel extraction workers (default: CPUs; 0: in this process)."""
-    from . import indexed_root  # the package's __init__ imports this module's siblings
+    from . import (
+        indexed_root,  # the package's __init__ imports this module's siblings
+        reuse,  # discovery and the pipeline: loaded by the command that uses them
+    )
 
     if db is None:
         raise SymidxError("api-diff needs the index's DB path")
@@ -145,6 +147,8 @@ def _build_revision(root: Path, revision: Revision, scratch: Path, store: Path,
                     jobs: int) -> tuple[Path, SideInfo]:
     """Index ``revision`` (checked out in a temporary worktree) into ``scratch``
     with the shared cache ``store``; the DB and what was extracted for it."""
+    from . import reuse
+
     db = scratch / "index.db"
     with temporary_worktree(root, revision) as tree:
         config = load_config(tree)
@@ -157,6 +161,8 @@ def _quiet_build(root: Path, db: Path, jobs: int, what: str, cache: str | None =
     """``build()`` with its output kept (stdout may be JSON or the MCP stream);
     SymidxError with the output's end when it fails. Never strict: warnings
     of an old revision are no reason to refuse the comparison."""
+    from ..pipeline.build import build  # doit and the pipeline: loaded by the command that builds
+
     output = io.StringIO()
     with redirect_stdout(output), redirect_stderr(output):
         code = build(root, db, jobs, strict=False, out=output, cache=cache)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import sqlite3
 from typing import Literal, TypeVar
 
-from rapidfuzz import fuzz, process
-
 from ..errors import InvalidArgument
 from .answers import Page, SearchPage
 
@@ -60,6 +58,8 @@ def _nearest(query: str, strings: list[str], targets: list[str] | None, limit: i
     ``strings[i]`` names (a package path), so that each is suggested once."""
     # Every match above the cutoff, not rapidfuzz's top ``limit``: ties must
     # be broken by name, not by the order the names came in.
+    from rapidfuzz import fuzz, process  # only when a search found nothing: not on every command's start
+
     hits = process.extract(query, [s.lower() for s in strings], scorer=fuzz.ratio, score_cutoff=MIN_SCORE,
                            limit=None)
     out: list[str] = []
