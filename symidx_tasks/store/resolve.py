@@ -353,7 +353,7 @@ def _name_files(conn: sqlite3.Connection) -> None:
     rows = conn.execute(
         "SELECT i.id, i.file_path, i.language, i.module, ip.target FROM temp.imports i"
         " JOIN temp.import_pkg ip ON ip.import_id = i.id").fetchall()
-    found: set[tuple[int, str]] = set()
+    found: set[tuple[int, str, str | None]] = set()
     # Files of one directory import the same modules: module_files reads only the importer's directory.
     named: dict[tuple[str | None, str, str, str | None], list[str]] = {}
     for import_id, importer, language, module, target in rows:
@@ -364,24 +364,33 @@ def _name_files(conn: sqlite3.Connection) -> None:
                 path = next((path for path in paths if path in in_package and in_package[path] == target), None)
                 if path is not None:
                     named[where].append(path)
-        found.update((import_id, path) for path in named[where])
-    conn.execute("CREATE TEMP TABLE import_files(import_id INTEGER, path TEXT, PRIMARY KEY (import_id, path))"
-                 " WITHOUT ROWID")
-    conn.executemany("INSERT INTO temp.import_files VALUES (?, ?)", sorted(found))
+        found.update((import_id, path, target) for path in named[where])
+    conn.execute("CREATE TEMP TABLE import_files(import_id INTEGER, path TEXT, package TEXT,"
+                 " PRIMARY KEY (import_id, path)) WITHOUT ROWID")
+    conn.executemany("INSERT INTO temp.import_files VALUES (?, ?, ?)", sorted(found))
 
 
 def _insert_import_targets(conn: sqlite3.Connection, bound: str) -> None:
     """Resolve through imports the rows (id, import_id, name) of the query
     ``bound``: to the symbols named ``name`` in the files the import names
     when some exist, else in its packages."""
+    conn.execute(f"CREATE TEMP TABLE bound AS {bound}")
+    # Two steps, not one pass with a window over every candidate of the packages:
+    # most imports name a file, and its symbols are a few index seeks away.
+    # CROSS JOIN fixes the order (SQLite's planner would read every symbol of the name first).
+    conn.execute(
+        "CREATE TEMP TABLE in_file AS SELECT u.id, u.import_id, s.id AS symbol_id FROM temp.bound u"
+        " CROSS JOIN temp.import_files f ON f.import_id = u.import_id"
+        " CROSS JOIN symbols s ON s.name = u.name AND s.package IS f.package AND s.file_path = f.path")
+    conn.execute("CREATE INDEX temp.in_file_ref ON in_file(id, import_id)")
     conn.execute(
         "INSERT INTO ref_targets(ref_id, symbol_id, how) SELECT DISTINCT id, symbol_id, 'import' FROM"
-        " (SELECT u.id, s.id AS symbol_id, f.path IS NOT NULL AS in_file,"
-        "  max(f.path IS NOT NULL) OVER (PARTITION BY u.id, u.import_id) AS any_in_file"
-        f" FROM ({bound}) u JOIN temp.import_pkg ip ON ip.import_id = u.import_id"
-        " JOIN symbols s ON s.name = u.name AND s.package IS ip.target"
-        " LEFT JOIN temp.import_files f ON f.import_id = u.import_id AND f.path = s.file_path)"
-        " WHERE in_file = any_in_file")
+        " (SELECT id, symbol_id FROM temp.in_file UNION ALL"
+        "  SELECT u.id, s.id FROM temp.bound u JOIN temp.import_pkg ip ON ip.import_id = u.import_id"
+        "  JOIN symbols s ON s.name = u.name AND s.package IS ip.target"
+        "  WHERE NOT EXISTS (SELECT 1 FROM temp.in_file h WHERE h.id = u.id AND h.import_id = u.import_id))")
+    conn.execute("DROP TABLE temp.bound")
+    conn.execute("DROP TABLE temp.in_file")
 
 
 def _resolve_pending(conn: sqlite3.Connection) -> None:
