@@ -236,6 +236,13 @@ def _unname_convert(root: Path) -> None:
     path.write_text(path.read_text().replace("def convert(", "def converted("))
 
 
+def _shadow_money(root: Path) -> None:
+    # A package directory acme_core/money/ now wins over money.py for `acme_core.money`
+    # (a file added, none edited): it lacks convert, so app's imports fall back to all
+    # of core's convert, though neither file that defines convert changed.
+    write_tree(root, {"libs/core/acme_core/money/__init__.py": "def ledger_v2():\n    pass\n"})
+
+
 def _remove_core(root: Path) -> None:
     for rel in [p for p in TREE if p.startswith("libs/core/")]:
         (root / rel).unlink()
@@ -250,7 +257,8 @@ def _rename_in_other(root: Path) -> None:
 EDITS = {"name crosses the limit": (_add_common, True), "imported package reloads": (_edit_core, False),
          "package keys change": (_new_module, True), "imported package removed": (_remove_core, True),
          "guessed target renamed": (_rename_in_other, True), "named file loses the name": (_unname_convert, True),
-         "dependency name no longer ambiguous": (_fewer_perimeters, True)}
+         "dependency name no longer ambiguous": (_fewer_perimeters, True),
+         "added file becomes the named module": (_shadow_money, True)}
 
 
 @pytest.mark.parametrize("name", list(EDITS))
@@ -360,3 +368,29 @@ _JS = ("js", "mjs", "cjs", "jsx")
 def test_module_files(language: str, module: str, importer: str, root: str,
                       expected: list[tuple[str, ...]]) -> None:
     assert module_files(language, module, importer, root) == expected
+
+
+def test_an_edit_reloads_only_the_files_it_changed(tmp_path: Path) -> None:
+    """A package whose record is unchanged keeps the rows of its unchanged files
+    (same ids); the edited file's rows are new, and resolution follows them."""
+    root = write_tree(tmp_path / "repo", TREE)
+    db = tmp_path / "state" / "index.db"
+    build(root, db)
+
+    def ids(path: str) -> set[int]:
+        conn = sqlite3.connect(db)
+        try:
+            return {row[0] for row in conn.execute(
+                "SELECT id FROM symbols WHERE file_path = ? UNION SELECT id FROM refs WHERE file_path = ?",
+                (path, path))}
+        finally:
+            conn.close()
+
+    legacy, money = ids("libs/core/acme_core/legacy.py"), ids(CORE)
+    path = root / CORE
+    path.write_text(path.read_text() + "\ndef later():\n    pass\n")
+    run = build(root, db)
+    assert "index:libs/core" in run.packages_run and "index:libs/app" not in run.packages_run
+    assert ids("libs/core/acme_core/legacy.py") == legacy
+    assert ids(CORE).isdisjoint(money)
+    assert dump(db) == fresh_dump(root, tmp_path / "scratch")

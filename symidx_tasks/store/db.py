@@ -11,7 +11,7 @@ from ..errors import DatabaseError
 
 # Bump when schema.sql changes: an index of another version is rebuilt from
 # the result files by the next merge, and refused by readers with a message.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class FtsTable(NamedTuple):

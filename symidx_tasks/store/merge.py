@@ -22,15 +22,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from ..errors import DatabaseError, ResultError
 from ..fileio import remove_others, stamp
 from ..git import head_commit
-from ..model import UNOWNED_KEY, ExtractTiming, ResultFile
+from ..model import ExtractTiming, ResultFile
 from ..pipeline.result import RESULT_SUFFIX, decode, result_name
 from .db import FTS_TABLES, connect_writer, open_private_copy, remove_db
-from .resolve import Changes, package_keys, resolve
+from .resolve import Changes, resolve
+from .rows import delete_unit, insert_result, package_column, stored_path, to_json
 
 # The tables a first build loads hundreds of thousands of rows into, and the one
 # resolution fills after them.
@@ -66,6 +67,8 @@ class StoredResult(NamedTuple):
     digest: str
     size: int
     mtime_ns: int
+    extractor: str  # the result's extractor id: rows of equal bytes are equal only under one extractor
+    package_digest: str  # digest of the result's package record (see _package_digest)
 
 
 @dataclass(frozen=True)
@@ -177,8 +180,8 @@ def _transaction(conn: sqlite3.Connection, load: Callable[[sqlite3.Connection], 
 
 def _load(conn: sqlite3.Connection, inputs: _Inputs) -> MergeStats:
     stats = MergeStats(total=len(inputs.keys))
-    stored = {row[0]: StoredResult(*row[1:]) for row in
-              conn.execute("SELECT key, digest, size, mtime_ns FROM package_results")}
+    stored = {row[0]: StoredResult(*row[1:]) for row in conn.execute(
+        "SELECT key, digest, size, mtime_ns, extractor, package_digest FROM package_results")}
     # An empty index (first build, deleted or rebuilt DB) gets its full-text
     # indexes built once at the end, which is much faster than keeping them up
     # to date package by package (docs/performance.md).
@@ -196,8 +199,8 @@ def _load(conn: sqlite3.Connection, inputs: _Inputs) -> MergeStats:
         for fts in FTS_TABLES:
             conn.execute(f"INSERT INTO {fts.name}({fts.name}) VALUES ('rebuild')")
     for key in sorted(set(stored) - set(inputs.keys)):
-        changes.touch(_package_column(key), loaded=False)
-        _delete_package(conn, key)
+        changes.touch(package_column(key), loaded=False)
+        delete_unit(conn, key)
         conn.execute("DELETE FROM package_results WHERE key = ?", (key,))
         stats.removed.append(key)
     _resolve_internal(conn)
@@ -240,6 +243,7 @@ def _merge_one(
         stats.unreadable.append(f"{key}: {path.name}: cannot read ({exc.strerror})")
         return
     digest = hashlib.sha256(data).hexdigest()
+    extractor, package_digest = (stored.extractor, stored.package_digest) if stored is not None else ("", "")
     if stored is None or stored.digest != digest:
         try:
             result = decode(data, key)
@@ -247,115 +251,48 @@ def _merge_one(
             # Keep the rows we had: a damaged result must not erase a package.
             stats.unreadable.append(f"{key}: {path.name}: {exc}")
             return
-        if not changes.full:
-            changes.touch(_package_column(key), loaded=False)
-            _delete_package(conn, key)
-        _insert_result(conn, key, result, index_text=not changes.full)
-        changes.touch(_package_column(key), loaded=True)
+        if stored is not None and (extractor, package_digest) == (result["extractor"], _package_digest(result)):
+            _reload_files(conn, key, result, changes)
+        else:
+            if not changes.full:
+                changes.touch(package_column(key), loaded=False)
+                delete_unit(conn, key)
+            insert_result(conn, key, result, index_text=not changes.full)
+            changes.touch(package_column(key), loaded=True)
+        extractor, package_digest = result["extractor"], _package_digest(result)
         stats.reloaded.append(key)
         stats.warnings += [LoadedWarning(key, w["file"], w["message"]) for w in result["warnings"]]
     conn.execute(
-        "INSERT OR REPLACE INTO package_results(key, digest, size, mtime_ns) VALUES (?, ?, ?, ?)",
-        (key, digest, size, mtime_ns),
+        "INSERT OR REPLACE INTO package_results(key, digest, size, mtime_ns, extractor, package_digest)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (key, digest, size, mtime_ns, extractor, package_digest),
     )
 
 
-def _package_column(key: str) -> str | None:
-    return None if key == UNOWNED_KEY else _path(key)
+def _package_digest(result: ResultFile) -> str:
+    """What a package's own rows (packages, dependencies) come from: its record."""
+    return hashlib.sha256(to_json(result["package"]).encode()).hexdigest()
 
 
-def _delete_package(conn: sqlite3.Connection, key: str) -> None:
-    pkg = _package_column(key)
-    # External-content FTS forgets a row only when told its indexed values, so
-    # this runs before the base rows go.
-    for fts in FTS_TABLES:
-        conn.execute(
-            f"INSERT INTO {fts.name}({fts.name}, rowid, {fts.columns}) SELECT 'delete', id, {fts.columns}"
-            f" FROM {fts.table} WHERE {fts.key_column} IS ?",
-            (pkg,),
-        )
-    conn.execute("DELETE FROM ref_targets WHERE ref_id IN (SELECT id FROM refs WHERE package IS ?)", (pkg,))
-    for table, column in (("symbols", "package"), ("refs", "package"), ("package_keys", "package"),
-                          ("files", "package"), ("dependencies", "package"), ("warnings", "package"),
-                          ("packages", "path")):
-        conn.execute(f"DELETE FROM {table} WHERE {column} IS ?", (pkg,))
-
-
-def _index_text(conn: sqlite3.Connection, pkg: str | None) -> None:
-    for fts in FTS_TABLES:
-        conn.execute(
-            f"INSERT INTO {fts.name}(rowid, {fts.columns}) SELECT id, {fts.columns}"
-            f" FROM {fts.table} WHERE {fts.key_column} IS ?",
-            (pkg,),
-        )
-
-
-def _insert_result(conn: sqlite3.Connection, key: str, result: ResultFile, index_text: bool = True) -> None:
-    pkg = _package_column(key)
-    package = result["package"]
-    if package is not None:
-        conn.execute(
-            "INSERT INTO packages(path, name, kind, version, description, metadata, match_key, manifests)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (_path(package["path"]), package["name"], package["kind"], package["version"], package["description"],
-             _json(package["metadata"]), package["match_key"], _json(package["manifests"])),
-        )
-        conn.executemany(
-            "INSERT INTO dependencies(package, dependency, dep_kind, version_req, match_key, metadata)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [(pkg, d["name"], d["dep_kind"], d["version_req"], d["match_key"], _json(d["metadata"]))
-             for d in package["dependencies"]],
-        )
-    languages = {f["path"]: f["language"] for f in result["files"]}
-    clean = {path: _path(path) for path in languages}
-    conn.executemany(
-        "INSERT INTO files(path, package, extension, size_bytes, language, sha256, status, note)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(clean[f["path"]], pkg, _extension(clean[f["path"]]), f["size"], f["language"], f["sha256"], f["status"],
-          f["note"]) for f in result["files"]],
-    )
-    # Rows arrive formatted by the worker, in model.SYMBOL_COLUMNS order (file,
-    # line, end_line, name, kind, signature, visibility, parent, return_type,
-    # parameters, words, doc) and model.REFERENCE_COLUMNS order (file, line,
-    # column, name, kind, receiver, enclosing, module, alias): slices of a row
-    # are columns, and the per-row work of this serial step stays one tuple.
-    conn.executemany(
-        "INSERT INTO symbols(package, file_path, line, end_line, name, kind, signature, visibility,"
-        " parent_symbol, return_type, parameters, language, words, doc)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(pkg, clean[r[0]], *r[1:10], languages[r[0]], r[10], r[11]) for r in result["symbols"]],
-    )
-    conn.executemany(
-        "INSERT INTO refs(package, file_path, line, col, name, kind, receiver, enclosing, module, alias)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(pkg, clean[r[0]], *r[1:]) for r in result["references"]],
-    )
-    conn.executemany("INSERT INTO package_keys(package, key) VALUES (?, ?)",
-                     [(pkg, k) for k in package_keys(package, result["files"])])
-    conn.executemany(
-        "INSERT INTO warnings(package, file_path, message) VALUES (?, ?, ?)",
-        [(pkg, w["file"] and _path(w["file"]), w["message"]) for w in result["warnings"]],
-    )
-    if index_text:
-        _index_text(conn, pkg)
-
-
-def _path(path: str) -> str:
-    """File names that are not UTF-8 reach us surrogate-escaped; SQLite text
-    must be UTF-8, so show their raw bytes as \\xNN escapes instead."""
-    if path.isascii():
-        return path
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def _extension(path: str) -> str:
-    base = path.rsplit("/", 1)[-1]
-    dot = base.rfind(".")
-    return base[dot:].lower() if dot > 0 else ""
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+def _reload_files(conn: sqlite3.Connection, key: str, result: ResultFile, changes: Changes) -> None:
+    """Reload only the files of a package whose record (content digest, status, note)
+    changed, when its package record and the extractor are the ones its rows came from:
+    a file's symbols and references depend on its bytes alone (as pipeline/previous.py
+    relies on too), so one edited file in a package of thousands reloads one file."""
+    pkg = package_column(key)
+    old = {row[0]: row[1:] for row in conn.execute(
+        "SELECT path, language, size_bytes, sha256, status, note FROM files WHERE package IS ?", (pkg,))}
+    new = {stored_path(f["path"]): (f["language"], f["size"], f["sha256"], f["status"], f["note"])
+           for f in result["files"]}
+    changed = sorted(path for path in old.keys() | new.keys() if old.get(path) != new.get(path))
+    every_name = old.keys() != new.keys()
+    conn.execute("CREATE TEMP TABLE changed_files(path TEXT PRIMARY KEY) WITHOUT ROWID")
+    conn.executemany("INSERT INTO temp.changed_files VALUES (?)", [(path,) for path in changed])
+    changes.touch_files(pkg, loaded=False, every_name=every_name)
+    delete_unit(conn, key, changed_files=True)
+    insert_result(conn, key, result, only=set(changed))
+    changes.touch_files(pkg, loaded=True, every_name=every_name)
+    conn.execute("DROP TABLE temp.changed_files")
 
 
 def _resolve_internal(conn: sqlite3.Connection) -> None:
@@ -407,7 +344,7 @@ def _write_meta(conn: sqlite3.Connection, inputs: _Inputs, stats: MergeStats) ->
         "duration_extract_wall_s": None if extract is None else _seconds(extract.wall_seconds),
         "duration_merge_s": _seconds(stats.seconds),
         # JSON list of [package key, seconds], slowest first
-        "slowest_packages": None if extract is None else _json([list(p) for p in extract.slowest]),
+        "slowest_packages": None if extract is None else to_json([list(p) for p in extract.slowest]),
         **counts,
     }
     conn.executemany(

@@ -37,11 +37,13 @@ first rule that applies decides:
 
 The result is a pure function of the loaded rows, so an incremental merge
 recomputes only the references whose answer can have changed: those of the
-reloaded packages, those whose name some reloaded or removed package defines
+reloaded packages (or, when only some files of a package changed, of those
+files), those whose name some reloaded or removed package (file) defines
 (before or after; symbol ids change on reload), and those bound by an aliased
-import of such a name. Which of Q's files an import names, and which of them
-define N, changes only when Q reloads, which puts every name Q defines among
-those names (one Q never defines has no target there either way). A change
+import of such a name. Which of Q's files an import names changes only when
+files of Q are added or removed, which puts every name Q defines among those
+names (one Q never defines has no target there either way); which of them
+define N, only when one of them changes, which puts its names there. A change
 in which packages exist, their match keys or their package keys can move any
 import: then everything is recomputed.
 """
@@ -234,7 +236,9 @@ class Changes:
     """What one merge changed, so ``resolve`` recomputes only what depends on it.
 
     The merge calls ``touch`` for every package it deletes (before) or loads
-    (after). ``full``: recompute everything (an empty index).
+    (after), and ``touch_files`` for the files of a package it reloads alone
+    (listed in ``temp.changed_files``). ``full``: recompute everything (an
+    empty index).
     """
 
     def __init__(self, conn: sqlite3.Connection, full: bool) -> None:
@@ -244,6 +248,7 @@ class Changes:
         self.reloaded: list[str | None] = []
         if not full:
             conn.execute("CREATE TEMP TABLE changed_names(name TEXT PRIMARY KEY) WITHOUT ROWID")
+            conn.execute("CREATE TEMP TABLE reloaded_refs(id INTEGER PRIMARY KEY)")
 
     def touch(self, package: str | None, loaded: bool) -> None:
         """Note the names ``package`` defines now (before a delete, after a load)."""
@@ -254,9 +259,26 @@ class Changes:
         if loaded:
             self.reloaded.append(package)
 
+    def touch_files(self, package: str | None, loaded: bool, every_name: bool) -> None:
+        """``touch`` for the files of ``package`` in temp.changed_files only: the other
+        files' rows stay, and so do their references' targets unless a name moved.
+        ``every_name``: files were added or removed, which can change the file an
+        import names (``./util`` is util.ts once it exists, no longer util/index.ts):
+        then every name the package defines may resolve elsewhere."""
+        if self.full:
+            return
+        changed = "package IS ? AND file_path IN (SELECT path FROM temp.changed_files)"
+        names = "package IS ?" if every_name else changed
+        self.conn.execute(f"INSERT OR IGNORE INTO temp.changed_names SELECT name FROM symbols WHERE {names}",
+                          (package,))
+        if loaded:
+            self.conn.execute(f"INSERT OR IGNORE INTO temp.reloaded_refs SELECT id FROM refs WHERE {changed}",
+                              (package,))
+
     def close(self) -> None:
         if not self.full:
             self.conn.execute("DROP TABLE temp.changed_names")
+            self.conn.execute("DROP TABLE temp.reloaded_refs")
 
 
 def _family(column: str) -> str:
@@ -294,6 +316,7 @@ def resolve(conn: sqlite3.Connection, changes: Changes) -> None:
 def _incremental_scope(conn: sqlite3.Connection, reloaded: list[str | None]) -> None:
     conn.executemany("INSERT OR IGNORE INTO temp.scope SELECT id FROM refs WHERE package IS ?",
                      [(p,) for p in reloaded])
+    conn.execute("INSERT OR IGNORE INTO temp.scope SELECT id FROM temp.reloaded_refs")
     conn.execute("INSERT OR IGNORE INTO temp.scope SELECT r.id FROM temp.changed_names c"
                  " JOIN refs r ON r.name = c.name")
     conn.execute(

@@ -123,12 +123,16 @@ CREATE TABLE warnings (
 CREATE INDEX warnings_package ON warnings(package);
 
 -- Which result file each package's rows were loaded from: the merge reloads a
--- package only when its result's digest differs (size+mtime is a cheap pre-check).
+-- package only when its result's digest differs (size+mtime is a cheap pre-check),
+-- and only its changed files when the extractor and the package record
+-- (package_digest) are the ones the rows came from (store/merge.py).
 CREATE TABLE package_results (
-    key      TEXT PRIMARY KEY,
-    digest   TEXT NOT NULL,
-    size     INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL
+    key            TEXT PRIMARY KEY,
+    digest         TEXT NOT NULL,
+    size           INTEGER NOT NULL,
+    mtime_ns       INTEGER NOT NULL,
+    extractor      TEXT NOT NULL,
+    package_digest TEXT NOT NULL
 );
 
 CREATE TABLE meta (
