@@ -89,6 +89,23 @@ def test_search_bad_limit(db):
     assert code == 2 and "limit must be >= 1" in err
 
 
+# ------------------------------------------------------------- callers
+
+
+def test_callers_of_a_symbol_used_but_never_called_say_how_it_is_used(db):
+    code, out, err = run("callers", "RateTable", "--db", str(db))
+    assert (code, out) == (0, "")
+    assert err == "symidx: no calls of 'RateTable'; 2 other references (inherit 1, type 1): symidx refs RateTable\n"
+    _, _, err = run("callers", "RateTable", "--package", "jvm/shipping", "--db", str(db))
+    assert err.endswith(": symidx refs RateTable --package jvm/shipping\n")
+    res = js(db, "callers", "RateTable")
+    assert list(res) == ["total", "offset", "limit", "next_offset", "results", "suggestions", "other_references"]
+    assert res["other_references"] == {"inherit": 1, "type": 1}
+    # Nothing at all: the plain note.
+    _, _, err = run("callers", "no_such_symbol", "--db", str(db))
+    assert err.startswith("symidx: no calls of 'no_such_symbol'") and "other" not in err
+
+
 # ---------------------------------------------------------- symbol / file
 
 

@@ -10,6 +10,9 @@ from symidx_tasks import query as q
 from symidx_tasks.errors import InvalidArgument
 from symidx_tasks.interop.repo_map import MIN_TOKENS, RepoMap, estimate_tokens, render_repo_map, repo_map
 
+from .indexing import build
+from .trees import write_tree
+
 
 def paths(m: RepoMap) -> list[str]:
     return [p["path"] for p in m["packages"]]
@@ -102,3 +105,38 @@ def test_deterministic(conn: sqlite3.Connection, example_db: Path) -> None:
 def test_too_small_a_budget_is_refused(conn: sqlite3.Connection) -> None:
     with pytest.raises(InvalidArgument, match="tokens must be >= 64"):
         repo_map(conn, tokens=MIN_TOKENS - 1)
+
+
+# A types package in the style of @types/node: ambient blocks around one real export.
+AMBIENT = {
+    "package.json": '{"name": "mono", "private": true, "workspaces": ["packages/*"]}\n',
+    "packages/types/package.json": '{"name": "@m/types", "version": "1.0.0", "types": "index.d.ts"}\n',
+    "packages/types/index.d.ts": (
+        "declare global {\n  interface Window { x: number }\n}\n"
+        'declare module "foo" {\n  export function f(): void\n}\n'
+        "export declare function realThing(a: number): string;\n"
+    ),
+    "packages/app/package.json": (
+        '{"name": "@m/app", "version": "1.0.0", "dependencies": {"@m/types": "workspace:*"}}\n'),
+    "packages/app/src/main.ts": (
+        'import { realThing } from "@m/types";\nexport function run(): string { return realThing(1); }\n'),
+}
+
+
+def test_ambient_declare_blocks_are_left_out(tmp_path: Path) -> None:
+    db = tmp_path / "index" / "index.db"
+    build(write_tree(tmp_path / "tree", AMBIENT), db)
+    conn = q.open_index(db)
+    try:
+        # Indexed all the same: the map leaves them out, not the index.
+        blocks = {(s["name"], s["signature"]) for s in q.package_symbols(conn, "@m/types", kind="module")["results"]}
+        assert blocks == {("global", "declare global"), ("foo", 'declare module "foo"')}
+        m = repo_map(conn)
+    finally:
+        conn.close()
+    types = next(p for p in m["packages"] if p["path"] == "packages/types")
+    assert [s["name"] for s in types["symbols"]] == ["realThing"]
+    assert types["public_symbols"] == 1
+    text = render_repo_map(m)
+    assert "export declare function realThing(a: number): string" in text
+    assert "declare global" not in text and "declare module" not in text

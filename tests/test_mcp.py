@@ -97,6 +97,7 @@ def check_get_callers(res: Any) -> None:
         ("refresh", ["libs/auth/shop_auth/tokens.py:40:20"]),
         ("exchange_code", ["libs/auth/plugins/oauth/shop_auth_oauth/provider.py:41:18"])]
     assert [(c["kind"], c["calls"]) for c in res["results"]] == [("method", 1), ("function", 1)]
+    assert res["other_references"] == {}, "issue is only called; the key is there all the same"
 
 
 def check_get_file_symbols(res: Any) -> None:
@@ -216,12 +217,21 @@ def test_tool(server, tool, index_for, example_db):
     check(call(server, tool, arguments))
 
 
-def test_tools_are_read_only_and_described(server):
-    tools = anyio.run(server.list_tools)
-    assert {t.name for t in tools} == set(TOOLS)
-    for t in tools:
-        assert t.annotations is not None and t.annotations.read_only_hint is True, t.name
-        assert t.description == TOOLS[t.name].description
+# Tools whose answer changes files: api_diff builds the index and makes git worktrees.
+WRITING_TOOLS = {"api_diff"}
+
+
+def test_tools_are_read_only_but_api_diff_and_described(server):
+    tools = {t.name: t for t in anyio.run(server.list_tools)}
+    assert set(tools) == set(TOOLS)
+    for name, t in tools.items():
+        assert t.annotations is not None, name
+        assert t.annotations.read_only_hint is (name not in WRITING_TOOLS), name
+        assert t.annotations.idempotent_hint is True and t.annotations.open_world_hint is False, name
+        assert t.description == TOOLS[name].description
+    assert tools["search_symbols"].annotations.read_only_hint is True  # a pure query
+    # api_diff writes, but nothing of the user's: a client need not warn of destruction.
+    assert tools["api_diff"].annotations.destructive_hint is False
 
 
 @pytest.mark.parametrize("tool, arguments, message", [
@@ -285,7 +295,11 @@ def session_run(db: Path, body: Callable[[ClientSession], Any]) -> None:
 
 def test_over_stdio(example_db):
     async def body(s: ClientSession) -> None:
-        assert {t.name for t in (await s.list_tools()).tools} == set(TOOLS)
+        tools = {t.name: t for t in (await s.list_tools()).tools}
+        assert set(tools) == set(TOOLS)
+        # The hints reach the client (readOnlyHint on the wire).
+        assert tools["api_diff"].annotations.read_only_hint is False
+        assert tools["search_symbols"].annotations.read_only_hint is True
         result = await s.call_tool("search_symbols", {"query": "Cart"})
         assert not result.is_error and json.loads(result.content[0].text)["results"][0]["name"] == "Cart"
         failed = await s.call_tool("get_package", {"package": "nope"})

@@ -115,6 +115,19 @@ def test_callers_count_constructions_and_member_calls(conn):
     assert q.get_callers(conn, "no_such_symbol")["results"] == []
 
 
+def test_callers_count_the_other_references_by_kind(conn):
+    # RateTable (Kotlin) is implemented and used as a type, never called.
+    res = q.get_callers(conn, "RateTable")
+    assert res["results"] == [] and res["total"] == 0
+    assert res["other_references"] == {"inherit": 1, "type": 1}
+    assert sum(res["other_references"].values()) == q.find_references(conn, "RateTable")["total"]
+    assert q.get_callers(conn, "RateTable", package="jvm/shipping")["other_references"] == {"inherit": 1, "type": 1}
+    # Called too: the calls are callers, the imports the other references.
+    called = q.get_callers(conn, "verify_token")
+    assert called["total"] == 2 and called["other_references"] == {"import": 2}
+    assert q.get_callers(conn, "no_such_symbol")["other_references"] == {}
+
+
 def test_symbol_answer_says_how_much_each_definition_is_used(conn):
     res = q.get_symbol(conn, "verify_token")
     assert [r["used"] for r in res["results"]] == [{"places": 4, "packages": 2}]

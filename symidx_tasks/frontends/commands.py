@@ -96,6 +96,10 @@ class Command:
     # The MCP answer as text instead of compact JSON (the repo map: its token
     # budget is counted on the text an agent reads).
     tool_text: Callable[[Any], str] | None = None
+    # False when answering changes files (api-diff builds the index and makes
+    # temporary git worktrees): the MCP tool must not be advertised read-only,
+    # or a client skips the confirmation its user asked for writes.
+    read_only: bool = True
 
     @property
     def is_read(self) -> bool:
@@ -281,10 +285,11 @@ COMMANDS: tuple[Command, ...] = (
         (Param("symbol", str, help="the called symbol's name"),
          Param("package", str, None, "only calls of the definition in this package (path or name)"),
          _limit(q.LIST_LIMIT), OFFSET),
-        q.get_callers, a.SearchPage[a.CallerRow], text.callers, "get_callers",
+        q.get_callers, a.CallersPage[a.CallerRow], text.callers, "get_callers",
         "The symbols whose bodies call, construct or member-call a symbol (calls resolved to a definition of "
         "that name; package narrows to one package's definition), each with its call sites (file:line:col) "
-        "and the definitions called. A caller named null is a file's top level."),
+        "and the definitions called. A caller named null is a file's top level. other_references counts the "
+        "uses that are no calls (import, inherit, type, constant) by kind: find_references lists them."),
     # -- packages
     Command(
         "package", "one package: metadata, dependencies, files, public API",
@@ -388,7 +393,7 @@ COMMANDS: tuple[Command, ...] = (
         "(rev_b defaults to the working tree), each removed or changed symbol with the places in other "
         "packages that use it. Brings the index up to date first; the old side is built in a temporary git "
         "worktree, re-extracting only the packages whose inputs differ.",
-        wants_db=True),
+        wants_db=True, read_only=False),
     # -- interop
     Command(
         "map", "a token-budgeted map of the repo for agents: central packages and their most-used API",
@@ -428,7 +433,7 @@ COMMANDS: tuple[Command, ...] = (
                "(default: the config's [cache] url; docs/cache.md)")),
         run=_build, db_option=False),
     Command(
-        "serve", "serve the index to agents: MCP over stdio (read-only)",
+        "serve", "serve the index to agents: MCP over stdio",
         (Param("refresh", bool, False, "before each answer, rebuild if files changed since the build"),
          Param("refresh_timeout", float, 5.0, "seconds to wait for that rebuild before answering with a "
                                                "'stale: N files changed' note"),

@@ -1,5 +1,7 @@
-"""`symidx serve`: the index as an MCP server over stdio (read-only), built from
-the command table: one tool per read command that names a ``tool``.
+"""`symidx serve`: the index as an MCP server over stdio, built from the command
+table: one tool per read command that names a ``tool``. Every tool is marked
+read-only but those whose command is not (api_diff: it builds the index and
+makes temporary git worktrees).
 
 The tools call the same query functions with the same parameters and defaults
 as the CLI (commands.py), so the CLI and an agent see the same answers. Each
@@ -40,6 +42,11 @@ or dependency_graph. Lists are paginated: pass offset=next_offset for more."""
 T = TypeVar("T")
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
+# Writes, but destroys nothing of the user's (the index is rebuilt from the
+# tree, the worktrees are its own and removed), and a repeated call changes
+# nothing more.
+WRITES = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True,
+                         open_world_hint=False)
 
 
 def compact(value: Any) -> str:
@@ -102,6 +109,10 @@ def mcp_annotation(p: Param) -> Any:
     return Annotated[base, Field(description=p.help or None, ge=p.minimum, le=p.maximum)]
 
 
+def tool_annotations(command: Command) -> ToolAnnotations:
+    return READ_ONLY if command.read_only else WRITES
+
+
 def tool_function(index: Index, command: Command) -> Any:
     """A function the SDK can introspect: keyword parameters as in the table, a compact JSON answer."""
 
@@ -137,7 +148,7 @@ def build_server(db: str | os.PathLike[str], refresh: bool = False, refresh_time
     for command in COMMANDS:
         if command.tool and command.is_read:
             server.add_tool(tool_function(index, command), name=command.tool,
-                            description=command.description or command.help, annotations=READ_ONLY,
+                            description=command.description or command.help, annotations=tool_annotations(command),
                             structured_output=False)
     add_prompts(server, index)
     return server

@@ -8,11 +8,13 @@ to stderr, so stdout stays clean for pipes. The text may change; the JSON
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Mapping
 from typing import Any, TextIO
 
 from ..query.answers import (
     CallerRow,
+    CallersPage,
     DefinitionRow,
     Dependencies,
     DependencyPath,
@@ -133,10 +135,10 @@ def references(res: SearchPage[ReferenceRow], p: Params, out: TextIO, err: TextI
     more(res, err, "references")
 
 
-def callers(res: SearchPage[CallerRow], p: Params, out: TextIO, err: TextIO) -> None:
+def callers(res: CallersPage[CallerRow], p: Params, out: TextIO, err: TextIO) -> None:
     if not res["results"]:
         where = f" in {p['package']}" if p.get("package") else ""
-        note(err, f"no calls of {p['symbol']!r}{where}{_did_you_mean(res)}")
+        note(err, f"no calls of {p['symbol']!r}{where}{_other_uses(res, p)}{_did_you_mean(res)}")
     rows = []
     for c in res["results"]:
         what = c["signature"] or (c["name"] if c["name"] else "(top level)")
@@ -145,6 +147,17 @@ def callers(res: SearchPage[CallerRow], p: Params, out: TextIO, err: TextIO) -> 
                      f"{_plural(c['calls'], 'call')}: line {lines}"])
     table(rows, out)
     more(res, err, "callers")
+
+
+def _other_uses(res: CallersPage[CallerRow], p: Params) -> str:
+    """Why a symbol nothing calls is still used, and the command that lists where."""
+    others = res["other_references"]
+    if not others:
+        return ""
+    kinds = ", ".join(f"{kind} {n}" for kind, n in others.items())
+    refs = f"symidx refs {shlex.quote(p['symbol'])}"
+    refs += f" --package {shlex.quote(p['package'])}" if p.get("package") else ""
+    return f"; {_plural(sum(others.values()), 'other reference')} ({kinds}): {refs}"
 
 
 def package_symbols(res: Page[SymbolRow], p: Params, out: TextIO, err: TextIO) -> None:

@@ -7,7 +7,8 @@ Ranking, documented in docs/interop.md:
   dependency graph, either direction, from the packages owning or under the
   paths), then by how many packages depend on them directly or transitively,
   then by direct dependents, then by path.
-- Symbols of a package (its public top-level ones): those in a focus file
+- Symbols of a package (its public top-level ones but TypeScript's ambient
+  ``declare global`` / ``declare module "x"`` blocks): those in a focus file
   first, then by how many packages that depend on this one mention the name as
   a whole word in their own symbols' signatures (the only usage signal the
   index holds until it records references), then types before functions before
@@ -28,7 +29,7 @@ import json
 import math
 import re
 import sqlite3
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TypedDict
@@ -53,6 +54,11 @@ KIND_PRIORITY = {
     **dict.fromkeys(("constant", "variable"), 2),
 }
 _WORD = re.compile(r"\w", re.UNICODE)
+# `declare global { ... }` and `declare module "x" { ... }` (most of @types/node):
+# blocks that add to the global scope or to another module, indexed as modules
+# named `global` and `x`. Nothing an agent imports from the package, yet as
+# modules they would rank with the types, above its real API.
+_AMBIENT_BLOCK = re.compile(r"declare\s+(?:global\b|module\s+[\"'])")
 
 
 class MapSymbol(TypedDict):
@@ -216,11 +222,24 @@ def _resolve_focus(conn: sqlite3.Connection, focus: Iterable[str]) -> tuple[set[
     return packages, files, unmatched
 
 
+def _is_ambient_block(kind: str, signature: str) -> bool:
+    """A TypeScript ``declare global`` or ``declare module "x"`` block (see _AMBIENT_BLOCK)."""
+    return kind == "module" and _AMBIENT_BLOCK.match(signature) is not None
+
+
+def _public_counts(conn: sqlite3.Connection) -> Counter[str]:
+    """Per package: its public top-level symbols but ambient blocks (what the map can list)."""
+    where = "package IS NOT NULL AND parent_symbol IS NULL AND visibility NOT LIKE 'pub(%'"
+    counts = Counter(dict(conn.execute(f"SELECT package, count(*) FROM symbols WHERE {where} GROUP BY package")))
+    for package, signature in conn.execute(f"SELECT package, signature FROM symbols WHERE {where} AND kind = 'module'"):
+        if _is_ambient_block("module", signature):
+            counts[package] -= 1
+    return counts
+
+
 def _ranked_packages(conn: sqlite3.Connection, graph: _Graph, focus_packages: set[str] | None) -> list[MapPackage]:
     """Every package, best first (no symbols yet); ``focus_packages`` None = no focus."""
-    counts = dict(conn.execute(
-        "SELECT package, count(*) FROM symbols WHERE package IS NOT NULL AND parent_symbol IS NULL"
-        " AND visibility NOT LIKE 'pub(%' GROUP BY package"))
+    counts = _public_counts(conn)
     dist = graph.distances(focus_packages) if focus_packages is not None else {}
     out: list[MapPackage] = []
     for path, name, kind in conn.execute("SELECT path, name, kind FROM packages ORDER BY path"):
@@ -249,7 +268,8 @@ def _usage(conn: sqlite3.Connection, name: str, users: list[str]) -> int:
 
 def _ranked_symbols(conn: sqlite3.Connection, graph: _Graph, path: str, focus_files: set[str]) -> list[MapSymbol]:
     """A package's public top-level symbols, best first, signatures flattened to one short line."""
-    api = public_api(conn, path, limit=EVERY_SYMBOL)["symbols"]
+    api = [s for s in public_api(conn, path, limit=EVERY_SYMBOL)["symbols"]
+           if not _is_ambient_block(s["kind"], s["signature"])]
     api.sort(key=lambda s: (KIND_PRIORITY.get(s["kind"], 3), s["file"], s["line"], s["name"]))
     users = sorted(graph.dependents(path))
     out: list[MapSymbol] = []

@@ -256,6 +256,14 @@ class CallerRow(TypedDict):
     callees: list[str]  # "file:line" of the definitions called
 
 
+class CallersPage(SearchPage[T], Generic[T]):
+    """The callers' page, and the references to the symbol that are no calls
+    (``other_references``: imports, type uses, inheritance, constants, counted
+    by kind, most first): a symbol nothing calls may still be used."""
+
+    other_references: dict[str, int]
+
+
 class ExternalUser(TypedDict):
     package: str
     places: int
@@ -338,5 +346,5 @@ __all__ = [
     "PackageWarning", "PackageCounts", "PublicApi", "PackageDetail", "Dependencies", "Dependents", "FileSymbols",
     "GraphNode", "GraphEdge", "Direction", "Graph", "PathStep", "Relation", "DependencyPath", "LastBuild",
     "SlowPackage", "StaleUnchecked", "StaleChecked", "Staleness", "Status", "ReferenceKind", "Resolution",
-    "RefTarget", "ReferenceRow", "CallerRow", "ExternalUser", "ExternalUse", "PackageUsage",
+    "RefTarget", "ReferenceRow", "CallerRow", "CallersPage", "ExternalUser", "ExternalUse", "PackageUsage",
 ]

@@ -15,6 +15,7 @@ from typing import cast, get_args
 from ..errors import InvalidArgument
 from .answers import (
     CallerRow,
+    CallersPage,
     ExternalUse,
     ExternalUser,
     PackageUsage,
@@ -110,10 +111,12 @@ def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
 
 
 def get_callers(conn: sqlite3.Connection, symbol: str, package: str | None = None,
-                limit: int | None = LIST_LIMIT, offset: int = 0) -> SearchPage[CallerRow]:
+                limit: int | None = LIST_LIMIT, offset: int = 0) -> CallersPage[CallerRow]:
     """The symbols whose bodies call ``symbol`` (calls, member calls and
     constructions resolved to a definition of that name, in ``package`` if
     given), each with its call sites; ordered by package, file and line.
+    ``other_references`` counts the other references resolved to those
+    definitions by kind, so that "no calls" does not read as "unused".
 
     A caller is the symbol of the reference's file named as its enclosing
     definition whose lines hold the call (the innermost such). A call at a
@@ -150,7 +153,18 @@ def get_callers(conn: sqlite3.Connection, symbol: str, package: str | None = Non
     ordered = sorted(groups.values(), key=lambda g: (g["package"] is None, g["package"] or "", g["file"],
                                                      g["line"] or 0, g["name"] or ""))
     shown = ordered[off:] if lim < 0 else ordered[off : off + lim]
-    return with_suggestions(conn, page(shown, len(ordered), offset, limit), symbol, "symbol")
+    found = with_suggestions(conn, page(shown, len(ordered), offset, limit), symbol, "symbol")
+    return {**found, "other_references": _other_references(conn, defs, args)}
+
+
+def _other_references(conn: sqlite3.Connection, defs: str, args: dict[str, str]) -> dict[str, int]:
+    """The references resolved to the definitions ``defs`` selects that are no
+    calls, each counted once (it may resolve to several), by kind, most first."""
+    rows = conn.execute(
+        "SELECT r.kind, count(DISTINCT r.id) AS n FROM ref_targets t JOIN refs r ON r.id = t.ref_id"
+        f" WHERE t.symbol_id IN ({defs}) AND r.kind NOT IN ({','.join(repr(k) for k in CALL_KINDS)})"
+        " GROUP BY r.kind ORDER BY n DESC, r.kind", args)
+    return {str(kind): int(n) for kind, n in rows}
 
 
 def _symbols(conn: sqlite3.Connection, ids: set[int]) -> dict[int, sqlite3.Row]:
