@@ -219,3 +219,26 @@ def test_result_files_are_deterministic(repo: Path, tmp_path: Path) -> None:
     build(repo, b, jobs=2)
     for name in os.listdir(a.parent / "results"):
         assert (a.parent / "results" / name).read_bytes() == (b.parent / "results" / name).read_bytes()
+
+
+@pytest.mark.parametrize("edit_parent", [False, True])
+def test_a_nested_package_losing_its_manifest_hands_its_files_to_the_enclosing_one(
+        tmp_path: Path, edit_parent: bool) -> None:
+    """The enclosing package (sorted first) loads the files while the nested
+    package still holds them; it is deleted only after every load. Both the
+    whole-package reload (its result changed by an edit elsewhere too) and the
+    per-file one must take the files over, not fail on files.path being unique."""
+    root = write_tree(tmp_path / "repo", {
+        "libs/outer/pyproject.toml": '[project]\nname = "outer"\n',
+        "libs/outer/outer/core.py": "def f():\n    pass\n",
+        "libs/outer/inner/pyproject.toml": '[project]\nname = "inner"\ndependencies = ["outer"]\n',
+        "libs/outer/inner/inner/x.py": "from outer.core import f\n\ndef g():\n    f()\n",
+    })
+    db = tmp_path / "state" / "index.db"
+    build(root, db)
+    (root / "libs/outer/inner/pyproject.toml").unlink()
+    if edit_parent:  # the package record changes too: the whole-package path
+        (root / "libs/outer/pyproject.toml").write_text('[project]\nname = "outer"\nversion = "2"\n')
+    build(root, db)
+    assert dump(db) == fresh_dump(root, tmp_path / "scratch")
+    assert '["libs/outer/inner/inner/x.py","libs/outer"' in dump(db)

@@ -46,7 +46,8 @@ def _package_dirs(root: Path) -> list[Path]:
 @st.composite
 def edit(draw, root: Path, n: int) -> str:
     """Apply one random edit to the tree; return a description."""
-    op = draw(st.sampled_from(["edit", "add", "delete", "add_pkg", "delete_pkg", "deps", "rename", "move"]))
+    op = draw(st.sampled_from(["edit", "add", "delete", "add_pkg", "delete_pkg", "unmanifest", "deps", "rename",
+                               "move"]))
     sources, packages = _sources(root), _package_dirs(root)
     if op == "edit" and sources:
         path = draw(st.sampled_from(sources))
@@ -76,6 +77,13 @@ def edit(draw, root: Path, n: int) -> str:
         pkg = draw(st.sampled_from(packages))
         shutil.rmtree(pkg)
         return f"delete package {pkg.relative_to(root)}"
+    if op == "unmanifest" and packages:
+        # The files stay and go to the enclosing package (or to no package) while the
+        # index still files them under this one until the merge deletes it.
+        pkg = draw(st.sampled_from(packages))
+        manifest = next(p for p in sorted(pkg.iterdir()) if p.name in MANIFESTS)
+        manifest.unlink()
+        return f"unmanifest {manifest.relative_to(root)}"
     if op in ("deps", "rename") and packages:
         pkg = draw(st.sampled_from(packages))
         manifest = next(p for p in sorted(pkg.iterdir()) if p.name in MANIFESTS)

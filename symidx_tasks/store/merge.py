@@ -31,7 +31,7 @@ from ..model import ExtractTiming, ResultFile
 from ..pipeline.result import RESULT_SUFFIX, decode, result_name
 from .db import FTS_TABLES, connect_writer, open_private_copy, remove_db
 from .resolve import Changes, resolve
-from .rows import delete_unit, insert_result, package_column, stored_path, to_json
+from .rows import delete_unit, delete_unit_wide, insert_result, package_column, stored_path, to_json
 
 # The tables a first build loads hundreds of thousands of rows into, and the one
 # resolution fills after them.
@@ -200,7 +200,7 @@ def _load(conn: sqlite3.Connection, inputs: _Inputs) -> MergeStats:
             conn.execute(f"INSERT INTO {fts.name}({fts.name}) VALUES ('rebuild')")
     for key in sorted(set(stored) - set(inputs.keys)):
         changes.touch(package_column(key), loaded=False)
-        delete_unit(conn, key)
+        delete_unit(conn, package_column(key))
         conn.execute("DELETE FROM package_results WHERE key = ?", (key,))
         stats.removed.append(key)
     _resolve_internal(conn)
@@ -255,8 +255,10 @@ def _merge_one(
             _reload_files(conn, key, result, changes)
         else:
             if not changes.full:
-                changes.touch(package_column(key), loaded=False)
-                delete_unit(conn, key)
+                pkg = package_column(key)
+                _evict(conn, pkg, [stored_path(f["path"]) for f in result["files"]], changes)
+                changes.touch(pkg, loaded=False)
+                delete_unit(conn, pkg)
             insert_result(conn, key, result, index_text=not changes.full)
             changes.touch(package_column(key), loaded=True)
         extractor, package_digest = result["extractor"], _package_digest(result)
@@ -286,13 +288,35 @@ def _reload_files(conn: sqlite3.Connection, key: str, result: ResultFile, change
            for f in result["files"]}
     changed = sorted(path for path in old.keys() | new.keys() if old.get(path) != new.get(path))
     every_name = old.keys() != new.keys()
+    _evict(conn, pkg, [path for path in changed if path in new], changes)
     conn.execute("CREATE TEMP TABLE changed_files(path TEXT PRIMARY KEY) WITHOUT ROWID")
     conn.executemany("INSERT INTO temp.changed_files VALUES (?)", [(path,) for path in changed])
     changes.touch_files(pkg, loaded=False, every_name=every_name)
-    delete_unit(conn, key, changed_files=True)
+    delete_unit(conn, pkg, changed_files=True)
+    delete_unit_wide(conn, pkg)
     insert_result(conn, key, result, only=set(changed))
     changes.touch_files(pkg, loaded=True, every_name=every_name)
     conn.execute("DROP TABLE temp.changed_files")
+
+
+def _evict(conn: sqlite3.Connection, pkg: str | None, paths: list[str], changes: Changes) -> None:
+    """Take ``paths``, about to be loaded into unit ``pkg``, away from any other
+    unit that still holds them (files.path is unique): deleting a nested
+    package's manifest moves its files to the enclosing package, which sorts
+    first, while the nested one is deleted only after every load."""
+    conn.execute("CREATE TEMP TABLE incoming(path TEXT PRIMARY KEY) WITHOUT ROWID")
+    conn.executemany("INSERT OR IGNORE INTO temp.incoming VALUES (?)", [(path,) for path in paths])
+    held: dict[str | None, list[str]] = {}
+    for holder, path in conn.execute("SELECT f.package, f.path FROM temp.incoming i JOIN files f ON f.path = i.path"
+                                     " WHERE f.package IS NOT ?", (pkg,)):
+        held.setdefault(holder, []).append(path)
+    conn.execute("DROP TABLE temp.incoming")
+    for holder, moved in held.items():
+        conn.execute("CREATE TEMP TABLE changed_files(path TEXT PRIMARY KEY) WITHOUT ROWID")
+        conn.executemany("INSERT INTO temp.changed_files VALUES (?)", [(path,) for path in moved])
+        changes.touch_files(holder, loaded=False, every_name=True)
+        delete_unit(conn, holder, changed_files=True)
+        conn.execute("DROP TABLE temp.changed_files")
 
 
 def _resolve_internal(conn: sqlite3.Connection) -> None:

@@ -22,10 +22,10 @@ _FILE_COLUMN = {"symbols": "file_path", "refs": "file_path", "files": "path"}
 _CHANGED = " IN (SELECT path FROM temp.changed_files)"
 
 
-def delete_unit(conn: sqlite3.Connection, key: str, changed_files: bool = False) -> None:
-    """Delete a unit's rows; with ``changed_files``, of its files only those in
-    temp.changed_files, and its package and dependency rows stay."""
-    pkg = package_column(key)
+def delete_unit(conn: sqlite3.Connection, pkg: str | None, changed_files: bool = False) -> None:
+    """Delete the rows of the unit whose ``package`` column is ``pkg``; with
+    ``changed_files``, only those of its files listed in temp.changed_files
+    (symbols, references and their targets, files, and their text)."""
 
     def which(table: str) -> str:
         column = _FILE_COLUMN.get(table)
@@ -43,12 +43,18 @@ def delete_unit(conn: sqlite3.Connection, key: str, changed_files: bool = False)
         )
     conn.execute(f"DELETE FROM ref_targets WHERE ref_id IN (SELECT id FROM refs WHERE package IS ?{which('refs')})",
                  (pkg,))
-    tables = [("symbols", "package"), ("refs", "package"), ("package_keys", "package"), ("files", "package"),
-              ("warnings", "package")]
+    for table in _FILE_COLUMN:
+        conn.execute(f"DELETE FROM {table} WHERE package IS ?{which(table)}", (pkg,))
     if not changed_files:
-        tables += [("dependencies", "package"), ("packages", "path")]
-    for table, column in tables:
-        conn.execute(f"DELETE FROM {table} WHERE {column} IS ?{which(table)}", (pkg,))
+        delete_unit_wide(conn, pkg)
+        conn.execute("DELETE FROM dependencies WHERE package IS ?", (pkg,))
+        conn.execute("DELETE FROM packages WHERE path IS ?", (pkg,))
+
+
+def delete_unit_wide(conn: sqlite3.Connection, pkg: str | None) -> None:
+    """Delete the rows a unit derives from all its files at once: its package keys and warnings."""
+    for table in ("package_keys", "warnings"):
+        conn.execute(f"DELETE FROM {table} WHERE package IS ?", (pkg,))
 
 
 def _index_text(conn: sqlite3.Connection, pkg: str | None, changed_files: bool = False) -> None:
