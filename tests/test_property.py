@@ -46,8 +46,8 @@ def _package_dirs(root: Path) -> list[Path]:
 @st.composite
 def edit(draw, root: Path, n: int) -> str:
     """Apply one random edit to the tree; return a description."""
-    op = draw(st.sampled_from(["edit", "add", "delete", "add_pkg", "delete_pkg", "unmanifest", "deps", "rename",
-                               "move"]))
+    op = draw(st.sampled_from(["edit", "add", "delete", "add_pkg", "delete_pkg", "unmanifest", "nest", "ignore",
+                               "deps", "rename", "move"]))
     sources, packages = _sources(root), _package_dirs(root)
     if op == "edit" and sources:
         path = draw(st.sampled_from(sources))
@@ -84,6 +84,21 @@ def edit(draw, root: Path, n: int) -> str:
         manifest = next(p for p in sorted(pkg.iterdir()) if p.name in MANIFESTS)
         manifest.unlink()
         return f"unmanifest {manifest.relative_to(root)}"
+    if op == "nest" and sources:
+        # A manifest appears beside existing sources: they move to a new package
+        # nested in theirs (as a test fixture with its own package.json does).
+        path = draw(st.sampled_from(sources))
+        kind = draw(st.sampled_from(sorted(NEW_PACKAGES)))
+        manifest, text, _ = NEW_PACKAGES[kind]
+        if not (path.parent / manifest).exists():
+            (path.parent / manifest).write_text(text.format(n=n))
+        return f"nest {path.parent.relative_to(root)} ({kind})"
+    if op == "ignore" and sources:
+        # A .gitignore starts ignoring a file: it leaves the index without being touched.
+        path = draw(st.sampled_from(sources))
+        with open(path.parent / ".gitignore", "a") as f:
+            f.write(f"{path.name}\n")
+        return f"ignore {path.relative_to(root)}"
     if op in ("deps", "rename") and packages:
         pkg = draw(st.sampled_from(packages))
         manifest = next(p for p in sorted(pkg.iterdir()) if p.name in MANIFESTS)
