@@ -31,7 +31,6 @@ from ..config import IndexConfig, load_config
 from ..discover import Unit, discover
 from ..locations import DEFAULT_DB, results_dir, timings_dir
 from ..store.db import SCHEMA_VERSION, connect_reader, remove_db
-from ..store.merge import LoadedWarning, merge_results
 from . import cache as result_cache
 from . import seed as index_seed
 from .action import EXTRACTOR_VERSION, FileSpec, extract_package
@@ -168,6 +167,8 @@ def run_merge(db: str, results_dir: str, keys: list[str], root: str, discover_se
     to it when any ran, and then the merge runs). A local cache also keeps
     index seeds (pipeline/seed.py): a merge with no index yet starts from one,
     and a merge that created its index stores it as one."""
+    from ..store.merge import merge_results  # loaded by the merge task only, not on every doit start
+
     extract = extraction_timing(timings_dir, keys, since=build_started)
     local = cache if cache is not None and result_cache.is_local(cache) else None
     seed = index_seed.seed_path(local, keys) if local is not None else None
@@ -195,6 +196,8 @@ def run_merge(db: str, results_dir: str, keys: list[str], root: str, discover_se
 
 def check_no_warnings(db: str) -> TaskFailed | None:
     """Strict mode: fail the run while the index holds any warning."""
+    from ..store.merge import LoadedWarning
+
     conn = connect_reader(db)
     try:
         rows = conn.execute(

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from ..model import WARNING_KINDS, ExtractTiming, warning_kind
-from ..store.merge import LoadedWarning, MergeStats
+
+if TYPE_CHECKING:  # the merge module loads only in the merge task, not on every doit start
+    from ..store.merge import LoadedWarning, MergeStats
 
 SHOWN_PROBLEMS = 10  # distinct problems printed after the counts
 SHOWN_PLACES = 3  # places named per problem
