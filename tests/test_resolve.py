@@ -394,3 +394,33 @@ def test_an_edit_reloads_only_the_files_it_changed(tmp_path: Path) -> None:
     assert ids("libs/core/acme_core/legacy.py") == legacy
     assert ids(CORE).isdisjoint(money)
     assert dump(db) == fresh_dump(root, tmp_path / "scratch")
+
+
+def test_new_resolution_rules_re_resolve_an_existing_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An index resolved by older rules is resolved again in full by the next run,
+    though no file changed: doit runs the merge, the merge redoes every reference."""
+    from symidx_tasks.pipeline import graph
+    from symidx_tasks.store import resolve
+
+    root = write_tree(tmp_path / "repo", TREE)
+    db = tmp_path / "state" / "index.db"
+    build(root, db)
+    conn = sqlite3.connect(db)
+    try:  # as if the rules had left main.py's uses unresolved
+        conn.execute("DELETE FROM ref_targets WHERE ref_id IN (SELECT id FROM refs WHERE file_path = ?)", (MAIN,))
+        conn.commit()
+    finally:
+        conn.close()
+    build(root, db)  # the DB changed behind doit's back: the merge runs, but reloads and resolves nothing
+    assert build(root, db).executed == []
+    fresh = fresh_dump(root, tmp_path / "scratch")
+    assert dump(db) != fresh
+    monkeypatch.setattr(resolve, "RESOLUTION_VERSION", "next")
+    monkeypatch.setattr(graph, "RESOLUTION_VERSION", "next")
+    assert build(root, db).executed == ["index:merge"]
+    assert dump(db) == fresh
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'resolution_version'").fetchone() == ("next",)
+    finally:
+        conn.close()

@@ -31,6 +31,7 @@ from ..config import IndexConfig, load_config
 from ..discover import Unit, discover
 from ..locations import DEFAULT_DB, results_dir, timings_dir
 from ..store.db import SCHEMA_VERSION, connect_reader, remove_db
+from ..store.resolve import RESOLUTION_VERSION
 from . import cache as result_cache
 from . import seed as index_seed
 from .action import EXTRACTOR_VERSION, FileSpec, extract_package
@@ -102,7 +103,8 @@ def index_tasks(
         })],
         "file_dep": result_paths,
         "targets": [str(db)],
-        "uptodate": [config_changed({"schema": SCHEMA_VERSION, "keys": sorted(u.key for u in found.units)}),
+        "uptodate": [config_changed({"schema": SCHEMA_VERSION, "resolution": RESOLUTION_VERSION,
+                                     "keys": sorted(u.key for u in found.units)}),
                      FileGuard(str(db))],
         "clean": [(remove_db, [str(db)])],
         "verbosity": 2,  # the merge prints its summary and the warnings of what it loaded

@@ -22,7 +22,10 @@ first rule that applies decides:
    packages lack N lets R go on to the next rules. Import references themselves
    resolve through their own module only.
 2. ``package``: symbols named N in P — only those of F when F defines N and
-   R is unqualified (a definition in the file shadows the package's others).
+   R is unqualified or called on the object itself (``self.m()``,
+   ``this.m()``, ``cls.m()``: SELF_RECEIVERS): a definition in the file
+   shadows the package's others, and the object's own class is most often
+   the file's.
 3. ``dependency``: symbols named N in P's internal dependencies.
 
    Rules 2 and 3 settle R once their scope defines N at all: when more than
@@ -55,6 +58,13 @@ import sqlite3
 
 from ..model import FileRecord, PackageRecord
 
+# Bump when the rules change: an index resolved by other rules is resolved
+# again in full by its next merge (meta ``resolution_version``), which doit runs
+# because the merge task's up-to-date check includes this.
+RESOLUTION_VERSION = "2"
+# Receivers that are the object itself (Python, Rust, Ruby; JS/TS, Java, Kotlin;
+# Python class methods; Perl): its method is first looked for in the file.
+SELF_RECEIVERS = ("self", "this", "cls", "Self", "$self")
 # Rule 4: a name defined by more symbols (of one language family) than this is
 # too ambiguous to guess.
 NAME_LIMIT = 3
@@ -299,8 +309,10 @@ _BINDS = "b.file_path = p.file_path AND b.bound = p.head AND (b.qualifier = 0 OR
 
 def resolve(conn: sqlite3.Connection, changes: Changes) -> None:
     """Recompute ref_targets for the references ``changes`` can have affected
-    (all of them after a full load or a change of package keys)."""
-    full = changes.full or key_state(conn) != changes.before
+    (all of them after a full load, a change of package keys or of the rules),
+    and record the rules' version."""
+    stored = conn.execute("SELECT value FROM meta WHERE key = 'resolution_version'").fetchone()
+    full = changes.full or key_state(conn) != changes.before or stored != (RESOLUTION_VERSION,)
     conn.execute("CREATE TEMP TABLE scope(id INTEGER PRIMARY KEY)")
     if full:
         conn.execute("DELETE FROM ref_targets")
@@ -311,6 +323,7 @@ def resolve(conn: sqlite3.Connection, changes: Changes) -> None:
     _resolve_pending(conn)
     for table in ("scope", "imports", "import_targets", "binds", "pending"):
         conn.execute(f"DROP TABLE temp.{table}")
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('resolution_version', ?)", (RESOLUTION_VERSION,))
 
 
 def _incremental_scope(conn: sqlite3.Connection, reloaded: list[str | None]) -> None:
@@ -442,7 +455,7 @@ def _resolve_pending(conn: sqlite3.Connection) -> None:
     conn.execute(
         f"{insert} SELECT p.id, s.id, 'package' FROM temp.pending p"
         " JOIN symbols s ON s.name = p.name AND s.package IS p.package AND s.file_path = p.file_path"
-        " WHERE p.receiver IS NULL")
+        f" WHERE p.receiver IS NULL OR p.receiver IN ({', '.join('?' for _ in SELF_RECEIVERS)})", SELF_RECEIVERS)
     _drop_resolved(conn, since)
     _settle(conn, "package", "symbols {s}", "{s}.name = p.name AND {s}.package IS p.package")
     conn.execute("CREATE TEMP TABLE deps AS SELECT DISTINCT package, internal_package FROM dependencies"
