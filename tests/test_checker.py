@@ -138,9 +138,8 @@ def test_a_foreign_state_is_a_change(tmp_path: Path) -> None:
 
 
 def _run(root: Path, db: Path, jobs: int = 1) -> list[str]:
-    """`doit run -n JOBS index` with StatChecker; the names of the tasks that ran."""
+    """`doit run -n JOBS index` (doit_config plugs in StatChecker); the names of the tasks that ran."""
     loader = task_loader(root, db, outfile=io.StringIO())
-    loader.namespace["DOIT_CONFIG"]["check_file_uptodate"] = StatChecker
     report = db.parent / "report.txt"
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):

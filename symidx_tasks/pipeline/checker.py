@@ -1,6 +1,6 @@
 """A doit file checker that trusts the stat and reads a file only when its stat moved.
 
-Plug it in with ``DOIT_CONFIG["check_file_uptodate"] = StatChecker``.
+``doit_config`` plugs it in (``DOIT_CONFIG["check_file_uptodate"]``) for every entry point.
 
 Saved state of one file_dep: ``[size, mtime_ns, inode, sha256 hex, racy]``.
 
