@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import sqlite3
+import time
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,13 @@ import pytest
 from doit.doit_cmd import DoitMain
 
 from symidx_tasks.pipeline.build import task_loader
-from symidx_tasks.pipeline.checker import RACY_WINDOW_NS, StatChecker, file_digest
+from symidx_tasks.pipeline.checker import (
+    FINE_RACY_WINDOW_NS,
+    RACY_WINDOW_NS,
+    StatChecker,
+    file_digest,
+    hand_over,
+)
 
 from .indexing import dump, fresh_dump
 from .trees import SAMPLE, write_tree
@@ -49,6 +56,26 @@ def test_unchanged_file_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr("symidx_tasks.pipeline.checker.file_digest", no_read)
     assert not _modified(checker, path, state)
     assert checker.get_state(str(path), state) is None  # nothing to rewrite either
+
+
+def test_a_handed_over_digest_is_used_while_the_stat_is_the_one_it_was_read_under(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    checker = StatChecker()
+    path = _aged(tmp_path / "a.py", b"def f(): pass\n")
+    st = os.stat(path)
+    reads: list[str] = []
+    monkeypatch.setattr("symidx_tasks.pipeline.checker.file_digest",
+                        lambda p: reads.append(str(p)) or file_digest(p))
+    hand_over({str(path): [st.st_size, st.st_mtime_ns, st.st_ino, "handed"]})
+    assert checker.get_state(str(path), None) == [st.st_size, st.st_mtime_ns, st.st_ino, "handed", False]
+    assert reads == []
+    # Taken once: the next save reads the file.
+    assert checker.get_state(str(path), None)[3] == file_digest(path)
+    assert reads == [str(path)]
+    # A file whose stat moved since the task read it is read again.
+    hand_over({str(path): [st.st_size, st.st_mtime_ns, st.st_ino, "handed"]})
+    _aged(path, b"def g(): pass\n", OLD_NS + 10**9)
+    assert checker.get_state(str(path), None)[3] == file_digest(path) != "handed"
 
 
 def test_touch_without_content_change_is_not_a_change(tmp_path: Path) -> None:
@@ -124,6 +151,19 @@ def test_racy_state_compares_content_even_with_the_same_stat(tmp_path: Path) -> 
     assert settled[4] is False and checker.get_state(str(path), settled) is None
 
 
+def test_the_racy_window_follows_the_timestamp_granularity(tmp_path: Path) -> None:
+    """Whole-second mtimes (ext3, HFS+, FAT) stay racy for 2 s; nanosecond ones for
+    one coarse-clock tick, so a fresh checkout built at once is not all racy."""
+    checker = StatChecker()
+    now = time.time_ns()
+    whole = _aged(tmp_path / "whole.py", b"x = 1\n", now // 10**9 * 10**9 - 10**9)
+    assert _saved(checker, whole)[4] is True
+    fine = _aged(tmp_path / "fine.py", b"x = 1\n", now - 10 * FINE_RACY_WINDOW_NS + 1)
+    assert _saved(checker, fine)[4] is False
+    fresh = _aged(tmp_path / "fresh.py", b"x = 1\n", time.time_ns() + 1)
+    assert _saved(checker, fresh)[4] is True
+
+
 def test_a_foreign_state_is_a_change(tmp_path: Path) -> None:
     checker = StatChecker()
     path = _aged(tmp_path / "a.py", b"x = 1\n")
@@ -189,3 +229,43 @@ def test_doit_with_stat_checker_incremental_equals_fresh(tmp_path: Path) -> None
     _run(root, db, jobs=2)
     assert "added_by_test" in dump(db)
     assert dump(db) == fresh_dump(root, tmp_path / "fresh")
+
+
+def test_a_build_does_not_read_its_sources_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process build: doit's save step takes the digests the package tasks
+    computed; it reads only files no task read whole (manifests, result files),
+    and the digests are not saved as task values."""
+    from .indexing import build
+
+    root = write_tree(tmp_path / "repo", dict(SAMPLE))
+    db = tmp_path / "state" / "index.db"
+    reads: list[str] = []
+    monkeypatch.setattr("symidx_tasks.pipeline.checker.file_digest",
+                        lambda p: reads.append(str(p)) or file_digest(p))
+    build(root, db)
+    sources = [p for p in SAMPLE if Path(p).suffix in (".py", ".ts", ".go", ".rs", ".java", ".rb", ".pm")]
+    assert sources and not {str(root / p) for p in sources} & set(reads)
+    assert reads  # the manifests and the result files are still read
+    conn = sqlite3.connect(db.parent / "doit-deps.sqlite")
+    try:
+        assert not any('"digests"' in row[0] for row in conn.execute("SELECT task_data FROM doit"))
+    finally:
+        conn.close()
+
+
+def test_a_no_op_after_building_a_fresh_checkout_reads_no_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written a moment before the build (a clone, a new worktree) must not
+    all be saved racy: every later no-op would read every file again."""
+    from .indexing import build
+
+    root = write_tree(tmp_path / "repo", dict(SAMPLE))
+    time.sleep(2 * FINE_RACY_WINDOW_NS / 1e9)
+    db = tmp_path / "state" / "index.db"
+    build(root, db)
+    reads: list[str] = []
+    monkeypatch.setattr("symidx_tasks.pipeline.checker.file_digest",
+                        lambda p: reads.append(str(p)) or file_digest(p))
+    assert build(root, db).executed == []
+    # (A result file written within a tick of the merge's end may be read: a few, small.)
+    assert [r for r in reads if r.startswith(str(root))] == []

@@ -118,10 +118,10 @@ def test_rows_of_a_reused_file_are_what_a_parse_gives(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "tree", TREE)
     files = [(p, "python" if p.endswith(".py") else "typescript" if p.endswith(".ts") else None, None)
              for p in sorted(TREE)]
-    first, _ = action.package_result(str(root), "shop", None, files, 10**6)
+    first, _, _ = action.package_result(str(root), "shop", None, files, 10**6)
     out = tmp_path / "previous.json"
     out.write_bytes(first)
-    again, _ = action.package_result(str(root), "shop", None, files, 10**6, previous=str(out))
+    again, _, _ = action.package_result(str(root), "shop", None, files, 10**6, previous=str(out))
     assert again == first
     reusable = previous.previous_files(str(out), "shop", previous.extractor_id(action.EXTRACTOR_VERSION))
     assert sorted(reusable) == ["shop/broken.py", "shop/latin1.py", "shop/money.py", "shop/orders.py",

@@ -33,7 +33,7 @@ def valid(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     package = Package(path="libs/a", name="a", kind="python", manifests=["libs/a/pyproject.toml"],
                       warnings=["libs/a/pyproject.toml: something odd"]).to_json()
     files = [("a/api.py", "python", None), ("a/broken.py", "python", None), ("pyproject.toml", None, None)]
-    data, _ = package_result(str(root), "libs/a", package, files, 10**6)
+    data, _, _ = package_result(str(root), "libs/a", package, files, 10**6)
     decoded: dict[str, Any] = json.loads(data)
     return decoded
 

@@ -11,7 +11,7 @@ import os
 import stat
 import time
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
 from ..extract.languages import parser_for
 from ..extract.source import extract_source
@@ -45,11 +45,21 @@ UNSTABLE_NOTE = "file kept changing while it was indexed; it will be re-indexed 
 FileSpec = tuple[str, str | None, str | None]
 
 
-class TaskValues(TypedDict):
+class TaskValues(TypedDict, total=False):
     """What a package task returns to doit (saved as task values; FileGuard reads them)."""
 
     result: list[int] | None  # guard.output_stamp of the result file right after writing it
     unstable: bool  # a source kept changing while it was read: run again next time
+    # By file_dep path: [size, mtime_ns, inode, sha256] of each file as the task read
+    # it, for doit's checker instead of reading every file again (pipeline/checker.py);
+    # FileGuard hands them over and keeps them out of the saved values.
+    digests: dict[str, list[Any]]
+
+
+class PackageResult(NamedTuple):
+    data: bytes  # the encoded result file
+    unstable: bool  # some source kept changing while it was read
+    digests: dict[str, list[Any]]  # by path relative to the root: see TaskValues
 
 
 class FileResult(NamedTuple):
@@ -95,11 +105,21 @@ def extract_package(
         found = result_cache.lookup(cache, cache_marker, root, key, package, files, max_file_size, warnings,
                                     EXTRACTOR_VERSION, result_file.FORMAT_VERSION)
         if found is not None and found.data is not None:
-            return finish_package(out, found.data, False, timing, started, time.perf_counter() - clock)
-    data, unstable = package_result(root, key, package, files, max_file_size, warnings=warnings, previous=out)
+            digests = {path: [*found.inputs.stamps[path], sha] for path, sha in found.inputs.contents.items()}
+            values = finish_package(out, found.data, False, timing, started, time.perf_counter() - clock)
+            return {**values, "digests": _by_dep(root, digests)}
+    data, unstable, digests = package_result(root, key, package, files, max_file_size, warnings=warnings,
+                                             previous=out)
     if cache is not None and found is not None:
         result_cache.remember(cache, cache_marker, found, data, unstable)
-    return finish_package(out, data, unstable, timing, started, time.perf_counter() - clock)
+    values = finish_package(out, data, unstable, timing, started, time.perf_counter() - clock)
+    return {**values, "digests": _by_dep(root, digests)}
+
+
+def _by_dep(root: str, digests: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """``digests`` keyed as the task's file_dep spells each path (graph.package_task)."""
+    prefix = f"{root}{os.sep}"
+    return {prefix + path: value for path, value in digests.items()}
 
 
 def finish_package(out: str, data: bytes, unstable: bool, timing: str | None, started: float,
@@ -122,10 +142,10 @@ def package_result(
     max_file_size: int,
     warnings: Sequence[str] = (),
     previous: str | None = None,
-) -> tuple[bytes, bool]:
-    """The encoded result file of one package, and whether any source kept
-    changing while it was read. Writes nothing: a remote worker ships the
-    bytes back to the client, which writes them.
+) -> PackageResult:
+    """The encoded result file of one package, whether any source kept
+    changing while it was read, and the digests of the files it read. Writes
+    nothing: a remote worker ships the bytes back to the client, which writes them.
 
     ``previous``: the package's last result file; its unchanged parsed files
     are taken from it instead of parsed again (pipeline/previous.py).
@@ -177,7 +197,9 @@ def package_result(
         "references": references,  # rows, by file, line, column, kind, name
         "warnings": sorted(records, key=lambda w: (w["file"] or "", w["message"])),
     }
-    return result_file.encode(result), bool(pending)
+    digests = {path: [*done.seen, done.record["sha256"]] for path, done in by_path.items()
+               if done.seen is not None and done.record["sha256"] is not None and path not in pending}
+    return PackageResult(result_file.encode(result), bool(pending), digests)
 
 
 def extract_file(

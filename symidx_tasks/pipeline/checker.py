@@ -16,13 +16,19 @@ Saved state of one file_dep: ``[size, mtime_ns, inode, sha256 hex, racy]``.
 
 ``get_state`` (after a task succeeded, every file_dep): ``None`` (keep the
 saved state) when the stat is still the saved one and the state is not racy,
-else a new state with the content's SHA-256.
+else a new state with the content's SHA-256: the one the task computed when
+the file's stat is still the one it read the file under (``hand_over``,
+called by FileGuard), else read again.
 
 Racy state (git's "racily clean" index entries): file timestamps come from a
 coarse clock, so a file rewritten with the same size within the same clock
-tick keeps its mtime. A state saved within ``RACY_WINDOW_NS`` of the file's
-mtime is marked racy and its content is compared on every check, until a later
-save finds the file older than that window.
+tick keeps its mtime. A state saved within one tick of the file's mtime is
+marked racy and its content is compared on every check, until a later save
+finds the file older than that. The tick: ``RACY_WINDOW_NS`` (2 s) for an
+mtime with no sub-second part (a file system keeping whole seconds: ext3,
+HFS+, FAT), else ``FINE_RACY_WINDOW_NS`` (the kernel's coarse clock ticks in
+milliseconds). Not 2 s for every file: a fresh checkout built at once would
+save every state racy, and each no-op would then read every file again.
 
 Differences from doit's ``MD5Checker``: nanosecond mtimes instead of float
 seconds, the inode is compared too (a file replaced by another with the same
@@ -39,12 +45,26 @@ from typing import Any
 
 from doit.dependency import FileChangedChecker
 
-# Longer than any local file system's timestamp granularity (FAT: 2 s) and than
-# the clock skew of a sane network file system.
+# Longer than the timestamp granularity of file systems that keep whole seconds
+# (FAT: 2 s) and than the clock skew of a sane network file system.
 RACY_WINDOW_NS = 2_000_000_000
+# Nanosecond timestamps advance with the kernel's coarse clock (1-10 ms a tick).
+FINE_RACY_WINDOW_NS = 50_000_000
 _WHOLE_READ = 1 << 20  # files up to this size are read in one call
 
 State = list[Any]  # [size, mtime_ns, inode, sha256 hex, racy]; JSON in doit's DB
+
+# Per process, like the parser caches: by file_dep path, the (size, mtime_ns,
+# inode) a package task read a file under and the SHA-256 of what it read
+# (``hand_over``). doit gives ``get_state`` no task to ask, and without these
+# it reads every source again right after the worker did. Taken once each.
+_HANDED: dict[str, tuple[tuple[int, int, int], str]] = {}
+
+
+def hand_over(digests: dict[str, list[Any]]) -> None:
+    """Offer ``get_state`` the digests a task computed: path -> [size, mtime_ns, inode, sha256]."""
+    for path, (size, mtime_ns, inode, digest) in digests.items():
+        _HANDED[path] = ((size, mtime_ns, inode), digest)
 
 
 def file_digest(path: str | os.PathLike[str]) -> str:
@@ -57,6 +77,12 @@ def file_digest(path: str | os.PathLike[str]) -> str:
         while chunk := f.read(_WHOLE_READ):
             digest.update(chunk)
         return digest.hexdigest()
+
+
+def _racy(mtime_ns: int, now_ns: int) -> bool:
+    """Whether a file with this mtime may still be rewritten within its timestamp's tick."""
+    window = RACY_WINDOW_NS if mtime_ns % 1_000_000_000 == 0 else FINE_RACY_WINDOW_NS
+    return mtime_ns >= now_ns - window
 
 
 def _valid(state: Any) -> bool:
@@ -83,10 +109,15 @@ class StatChecker(FileChangedChecker):  # type: ignore[misc]  # doit is untyped
 
     def get_state(self, dep: str, current_state: Any) -> State | None:
         st = os.stat(dep)
-        racy = st.st_mtime_ns >= time.time_ns() - RACY_WINDOW_NS
+        racy = _racy(st.st_mtime_ns, time.time_ns())
+        handed = _HANDED.pop(dep, None)
         if (_valid(current_state) and not current_state[4] and not racy
                 and current_state[:3] == [st.st_size, st.st_mtime_ns, st.st_ino]):
             return None
+        if handed is not None and handed[0] == (st.st_size, st.st_mtime_ns, st.st_ino):
+            # Still the file the task read (an edit since in the same clock tick keeps
+            # the stat: then the state is racy and the next check compares content).
+            return [st.st_size, st.st_mtime_ns, st.st_ino, handed[1], racy]
         digest = file_digest(dep)
         # The file may have been rewritten between the stat and the read: a
         # stat taken after the read that differs marks the state racy, so the
@@ -97,4 +128,4 @@ class StatChecker(FileChangedChecker):  # type: ignore[misc]  # doit is untyped
         return [st.st_size, st.st_mtime_ns, st.st_ino, digest, racy]
 
 
-__all__ = ["StatChecker", "file_digest", "RACY_WINDOW_NS"]
+__all__ = ["StatChecker", "file_digest", "hand_over", "RACY_WINDOW_NS", "FINE_RACY_WINDOW_NS"]

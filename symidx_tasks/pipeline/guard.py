@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import os
+from functools import partial
 from typing import Any
 
 from ..fileio import stamp
+from .checker import hand_over
 
 
 def output_stamp(path: str | os.PathLike[str]) -> list[int] | None:
@@ -29,7 +31,22 @@ class FileGuard:
     def __init__(self, path: str) -> None:
         self.path = path
 
+    def configure_task(self, task: Any) -> None:
+        """doit's hook for uptodate objects: before doit saves the states of the task's
+        file_dep (in the main process), hand the digests the action computed to the
+        checker, and keep them out of the values doit saves."""
+        task.value_savers.append(partial(_hand_over_digests, task))
+
     def __call__(self, task: Any, values: dict[str, Any]) -> bool:
         if values.get("unstable") or "result" not in values:
             return False
         return bool(output_stamp(self.path) == values["result"])
+
+
+def _hand_over_digests(task: Any) -> dict[str, Any]:
+    digests = task.values.pop("digests", None)
+    if isinstance(task.result, dict):  # doit saves the action's returned dict as its result too
+        task.result.pop("digests", None)
+    if digests:
+        hand_over(digests)
+    return {}
