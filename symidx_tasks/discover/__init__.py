@@ -17,7 +17,7 @@ from ..fileio import Stamp
 from ..model import UNOWNED_KEY, Package
 from .cache import cached
 from .classify import FileEntry, classify
-from .packages import apply_overrides, assign_files, find_packages, owner_lookup
+from .owners import owner_lookup
 from .walk import DEFAULT_EXCLUDED_DIRS, Listing, list_tree
 
 
@@ -65,6 +65,9 @@ def discover(root: str | Path, config: IndexConfig, cache: str | Path | None = N
 
 
 def _discover(root: Path, files: list[str], config: IndexConfig, seen: dict[str, Stamp | None]) -> Discovery:
+    # The manifest readers load here: a no-op re-run reuses the cached discovery.
+    from .packages import apply_overrides, assign_files, find_packages
+
     found = [p for p in find_packages(root, files, config, seen) if p.path != UNOWNED_KEY]
     packages, warnings = apply_overrides(found, config)
     owned, unowned = assign_files((p.path for p in packages), files)

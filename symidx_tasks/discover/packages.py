@@ -17,6 +17,7 @@ from ..model import Package
 from . import manifests
 from .classify import in_test_dir
 from .manifests.base import ManifestContext
+from .owners import owner_lookup
 from .rules import rule_packages
 
 
@@ -118,29 +119,6 @@ def _with_parents(dirs: Iterable[str]) -> set[str]:
             out.add(d)
             d = posixpath.dirname(d) or "."
     return out
-
-
-def owner_lookup(package_paths: Iterable[str]) -> Callable[[str], str | None]:
-    """directory -> the nearest enclosing package directory (None: no package);
-    memoised, since many files share a directory."""
-    owners = set(package_paths)
-    owner_of: dict[str, str | None] = {}
-
-    def owner(d: str) -> str | None:
-        # A loop, not recursion: a tree may nest deeper than Python's recursion limit.
-        below: list[str] = []
-        while d not in owner_of:
-            if d in owners or d == ".":
-                owner_of[d] = d if d in owners else None
-                break
-            below.append(d)
-            d = posixpath.dirname(d) or "."
-        found = owner_of[d]
-        for b in below:
-            owner_of[b] = found
-        return found
-
-    return owner
 
 
 def assign_files(package_paths: Iterable[str], files: list[str]) -> tuple[dict[str, list[str]], list[str]]:

@@ -21,8 +21,11 @@ import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
+
 
 DEFAULT_EXCLUDED_DIRS: frozenset[str] = frozenset(
     {
@@ -187,6 +190,9 @@ class Ignore:
             # Names are decoded with surrogateescape too, so such patterns still match them.
             text = data.decode("utf-8", "surrogateescape")
             warnings.append((where, f"{rel}: not UTF-8 (invalid byte at offset {exc.start}); read as bytes"))
+        # Loaded by the first .gitignore read: a git work tree is listed by git, never read here.
+        import pathspec
+
         lines = text.splitlines()
         try:
             spec = pathspec.GitIgnoreSpec.from_lines(lines)

@@ -2,8 +2,7 @@
 
 Nothing here touches files or result files; the package task's action
 (``pipeline/action.py``) reads the sources and hands their text to
-``extract_source``.
+``extract.source.extract_source``. Importing this package loads nothing else:
+discovery needs only ``languages`` (which file is which language), and a
+no-op re-run should not load the parsers.
 """
-from .source import extract_source
-
-__all__ = ["extract_source"]

@@ -13,8 +13,6 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple, TypedDict
 
-from ..extract.languages import parser_for
-from ..extract.source import extract_source
 from ..fileio import Stamp, stamp, stamp_of, write_atomic
 from ..model import (
     REFERENCE_COLUMNS,
@@ -263,6 +261,11 @@ def _extract_file(
 
 
 def _parse(record: FileRecord, language: str, data: bytes) -> FileResult:
+    # The extractors (tree-sitter, the reference queries) load in the process that
+    # parses: the main process of a doit run never does, a no-op re-run included.
+    from ..extract.languages import parser_for
+    from ..extract.source import extract_source
+
     notes = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]

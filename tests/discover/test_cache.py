@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import symidx_tasks.discover as discover_module
+import symidx_tasks.discover.packages as packages_module
 from symidx_tasks.config import IndexConfig
 from symidx_tasks.discover import discover
 
@@ -59,7 +59,8 @@ def test_unchanged_repo_reuses_the_cache_without_reading_manifests(repo, cache, 
     def no_parsing(*args, **kwargs):
         raise AssertionError("manifests parsed although nothing changed")
 
-    monkeypatch.setattr(discover_module, "find_packages", no_parsing)
+    # discovery imports the manifest readers when it parses: patch them where they live.
+    monkeypatch.setattr(packages_module, "find_packages", no_parsing)
     assert discover(repo, IndexConfig(), cache=cache) == first
     with pytest.raises(AssertionError, match="manifests parsed"):
         discover(repo, IndexConfig())  # the patch does bite without the cache
