@@ -14,6 +14,7 @@ from symidx_tasks import IndexConfig
 from symidx_tasks.model import WARNING_KINDS, warning_kind
 from symidx_tasks.pipeline.action import UNSTABLE_NOTE
 from symidx_tasks.pipeline.report import SHOWN_PROBLEMS, format_duration
+from symidx_tasks.pipeline.result import STATS_SUFFIX
 
 from .indexing import build, doit, dump
 from .trees import SAMPLE, write_tree
@@ -85,7 +86,9 @@ def test_timings_cover_only_this_build_and_change_nothing_else(tmp_path: Path) -
     assert [n for n in changed if changed[n] != first_results[n]] == [
         n for n in changed if b'"key":"libs/core"' in changed[n]]
     assert dump(db) != first_dump  # libs/core's file digest changed; nothing else
-    assert sorted(os.listdir(db.parent / "results")) == sorted([*first_results, ".discovery.pickle"])
+    # Beside each result, the stats of the files its run read (pipeline/previous.py).
+    assert sorted(os.listdir(db.parent / "results")) == sorted(
+        [*first_results, *(name + STATS_SUFFIX for name in first_results), ".discovery.pickle"])
 
 
 # Every kind of problem, many times over: the terminal gets a summary.

@@ -3,13 +3,16 @@ only the changed files of the package are parsed, the unchanged ones come from
 the previous result, and the index is exactly a fresh build's."""
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from symidx_tasks.pipeline import action, previous
-from symidx_tasks.pipeline.result import RESULT_SUFFIX
+from symidx_tasks.pipeline.checker import FINE_RACY_WINDOW_NS
+from symidx_tasks.pipeline.result import RESULT_SUFFIX, STATS_SUFFIX
 
 from .indexing import build, dump, fresh_dump
 from .trees import write_tree
@@ -128,3 +131,81 @@ def test_rows_of_a_reused_file_are_what_a_parse_gives(tmp_path: Path) -> None:
                                 "shop/types.ts"]
     assert reusable["shop/money.py"].symbols and reusable["shop/orders.py"].references
     assert previous.previous_files(str(out), "other", "x") == {}  # another package's file
+
+
+# -- files not read again (the .stat beside the result) ---------------------------
+
+LISTED = {"README.md": "# shop\n", "data/fixture.json": '{"a": 1}\n', "shop/tests/test_money.py": "def test(): pass\n"}
+
+
+@pytest.fixture
+def read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Paths whose bytes a package task reads from now on (builds run in this process)."""
+    seen: list[str] = []
+    real = action._extract_file
+
+    def counting(full: str, record: Any, *args: Any) -> Any:
+        seen.append(record["path"])
+        return real(full, record, *args)
+
+    monkeypatch.setattr(action, "_extract_file", counting)
+    return seen
+
+
+def _settled(root: Path) -> Path:
+    """Let one timestamp tick pass: files written just before a run are read again by the next."""
+    time.sleep(2 * FINE_RACY_WINDOW_NS / 1e9)
+    return root
+
+
+def test_an_edit_reads_only_the_changed_file(tmp_path: Path, read: list[str]) -> None:
+    root = _settled(write_tree(tmp_path / "tree", {**TREE, **LISTED}))
+    build(root, _db(tmp_path))
+    assert sorted(read) == sorted({**TREE, **LISTED})
+    read.clear()
+    (root / "shop/orders.py").write_text("def order(n: int) -> int:\n    return n\n")
+    (root / "README.md").write_text("# the shop\n")
+    run = build(root, _db(tmp_path))
+    assert run.packages_run == ["index:."] and sorted(read) == ["README.md", "shop/orders.py"]
+    assert dump(_db(tmp_path)) == fresh_dump(root, tmp_path / "fresh")
+
+
+def test_files_written_within_a_tick_of_the_last_read_are_read_again(tmp_path: Path, read: list[str]) -> None:
+    """A rewrite in the same clock tick as the read keeps the stat: such files are not trusted."""
+    root = write_tree(tmp_path / "tree", {**TREE, **LISTED})
+    build(root, _db(tmp_path))  # at once: every file is within a tick of this run's first read
+    read.clear()
+    (root / "shop/orders.py").write_text("def order(n: int) -> int:\n    return n\n")
+    build(root, _db(tmp_path))
+    assert sorted(read) == sorted({**TREE, **LISTED})
+    assert dump(_db(tmp_path)) == fresh_dump(root, tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("damage", [b"", b"not json", b'{"read_started_ns": 1, "files": {"README.md": [1]}}'])
+def test_a_damaged_stat_file_means_reading_everything(tmp_path: Path, read: list[str], damage: bytes) -> None:
+    root = _settled(write_tree(tmp_path / "tree", {**TREE, **LISTED}))
+    build(root, _db(tmp_path))
+    stats = [p for p in (_db(tmp_path).parent / "results").iterdir() if p.name.endswith(STATS_SUFFIX)]
+    assert len(stats) == 1
+    stats[0].write_bytes(damage)
+    read.clear()
+    (root / "shop/orders.py").write_text("def order(n: int) -> int:\n    return n\n")
+    build(root, _db(tmp_path))
+    assert sorted(read) == sorted({**TREE, **LISTED})
+    assert dump(_db(tmp_path)) == fresh_dump(root, tmp_path / "fresh")
+
+
+def test_a_file_replaced_with_the_same_size_is_read(tmp_path: Path, read: list[str]) -> None:
+    """Same size and mtime, another inode (an editor's save by rename): read, not trusted."""
+    root = _settled(write_tree(tmp_path / "tree", {**TREE, **LISTED}))
+    build(root, _db(tmp_path))
+    path = root / "shop/money.py"
+    st = os.stat(path)
+    replacement = root / "shop/money.py.new"
+    replacement.write_bytes(path.read_bytes().replace(b"Pays.", b"Paid."))
+    os.utime(replacement, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.replace(replacement, path)
+    read.clear()
+    build(root, _db(tmp_path))
+    assert read == ["shop/money.py"]
+    assert "Paid." in dump(_db(tmp_path)) and dump(_db(tmp_path)) == fresh_dump(root, tmp_path / "fresh")

@@ -27,7 +27,7 @@ from ..model import (
 from . import cache as result_cache
 from . import result as result_file
 from .guard import output_stamp
-from .previous import PreviousFile, extractor_id, previous_files, reuse
+from .previous import PreviousFile, extractor_id, known_files, previous_files, reuse, write_stats
 from .timing import write_timing
 
 EXTRACTOR_VERSION = "3"
@@ -96,7 +96,7 @@ def extract_package(
     replaced behind doit's back is noticed) and whether any source kept
     changing while it was read (then the task must run again next time).
     """
-    started, clock = time.time(), time.perf_counter()
+    started, clock, read_started = time.time(), time.perf_counter(), time.time_ns()
     files = list(files)  # read twice with a cache: for the key, then to extract
     found = None
     if cache is not None:
@@ -105,12 +105,14 @@ def extract_package(
         if found is not None and found.data is not None:
             digests = {path: [*found.inputs.stamps[path], sha] for path, sha in found.inputs.contents.items()}
             values = finish_package(out, found.data, False, timing, started, time.perf_counter() - clock)
+            write_stats(out, read_started, digests)
             return {**values, "digests": _by_dep(root, digests)}
     data, unstable, digests = package_result(root, key, package, files, max_file_size, warnings=warnings,
                                              previous=out)
     if cache is not None and found is not None:
         result_cache.remember(cache, cache_marker, found, data, unstable)
     values = finish_package(out, data, unstable, timing, started, time.perf_counter() - clock)
+    write_stats(out, read_started, digests)
     return {**values, "digests": _by_dep(root, digests)}
 
 
@@ -146,7 +148,8 @@ def package_result(
     nothing: a remote worker ships the bytes back to the client, which writes them.
 
     ``previous``: the package's last result file; its unchanged parsed files
-    are taken from it instead of parsed again (pipeline/previous.py).
+    are taken from it instead of parsed again, and the files its run read whose
+    stat has not moved are not read again (pipeline/previous.py).
 
     The result's warnings: the package record's, ``warnings`` (discovery's
     for a unit without a package record), then one per file with a problem.
@@ -157,12 +160,14 @@ def package_result(
     prefix = os.path.join(root, "")
     extractor = extractor_id(EXTRACTOR_VERSION)
     earlier = previous_files(previous, key, extractor)
+    known = known_files(previous)
     entries = {path: (language, skip) for path, language, skip in files}
     by_path: dict[str, FileResult] = {}
     pending = sorted(entries)
     for _attempt in range(STABILITY_ATTEMPTS):
         for path in pending:
-            by_path[path] = extract_file(prefix + path, path, *entries[path], max_file_size, earlier.get(path))
+            by_path[path] = extract_file(prefix + path, path, *entries[path], max_file_size, earlier.get(path),
+                                         known.pop(path, None))
         # A file edited while we read it would leave doit recording the new
         # content as indexed: re-read any whose stamp moved since.
         pending = [p for p in pending if stamp(prefix + p, follow_symlinks=False) != by_path[p].seen]
@@ -202,12 +207,14 @@ def package_result(
 
 def extract_file(
     full: str, path: str, language: str | None, skip: str | None, max_file_size: int,
-    previous: PreviousFile | None = None,
+    previous: PreviousFile | None = None, known: tuple[Stamp, str] | None = None,
 ) -> FileResult:
     """One file's record for the files table, its symbols, its warning and the
     stamp it was read under (lstat: a symlink is never followed). ``previous``:
     the file in the package's last result, reused when its bytes are the same. ``full``: its
-    path on disk, ``path`` as the result names it (relative to the repo root)."""
+    path on disk, ``path`` as the result names it (relative to the repo root).
+    ``known``: the stat and SHA-256 the last run read it under (previous.known_files):
+    while the stat is the same, the file is not read."""
     try:
         st: os.stat_result | OSError = os.lstat(full)
     except OSError as exc:
@@ -216,7 +223,30 @@ def extract_file(
     record: FileRecord = {
         "path": path, "language": language, "size": None, "sha256": None, "status": "listed", "note": None,
     }
+    if known is not None and seen == known[0]:
+        unread = _unread(record, skip, max_file_size, known, previous)
+        if unread is not None:
+            return unread._replace(seen=seen)
     return _extract_file(full, record, skip, max_file_size, st, previous)._replace(seen=seen)
+
+
+def _unread(record: FileRecord, skip: str | None, max_file_size: int, known: tuple[Stamp, str],
+            previous: PreviousFile | None) -> FileResult | None:
+    """The file as its bytes are known to be, without reading it: what a listed or
+    skipped file needs is its digest, a parsed one its previous rows. None when it
+    must be read (a check on the bytes decides, or no previous rows to reuse)."""
+    size, digest = known[0][0], known[1]
+    if record["language"] is None or skip is not None:
+        record["size"], record["sha256"] = size, digest
+        if skip is not None:
+            record["status"], record["note"] = "skipped", skip
+        return FileResult(record, [], [], None, None)
+    if size > max_file_size:
+        return None
+    same = reuse(previous, {**record, "size": size, "sha256": digest})
+    if same is None:
+        return None
+    return FileResult(FileRecord(**same.record), same.symbols, same.references, same.record["note"], None)
 
 
 def _problem(record: FileRecord, status: str, note: str) -> FileResult:

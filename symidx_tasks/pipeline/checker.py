@@ -79,7 +79,7 @@ def file_digest(path: str | os.PathLike[str]) -> str:
         return digest.hexdigest()
 
 
-def _racy(mtime_ns: int, now_ns: int) -> bool:
+def is_racy(mtime_ns: int, now_ns: int) -> bool:
     """Whether a file with this mtime may still be rewritten within its timestamp's tick."""
     window = RACY_WINDOW_NS if mtime_ns % 1_000_000_000 == 0 else FINE_RACY_WINDOW_NS
     return mtime_ns >= now_ns - window
@@ -109,7 +109,7 @@ class StatChecker(FileChangedChecker):  # type: ignore[misc]  # doit is untyped
 
     def get_state(self, dep: str, current_state: Any) -> State | None:
         st = os.stat(dep)
-        racy = _racy(st.st_mtime_ns, time.time_ns())
+        racy = is_racy(st.st_mtime_ns, time.time_ns())
         handed = _HANDED.pop(dep, None)
         if (_valid(current_state) and not current_state[4] and not racy
                 and current_state[:3] == [st.st_size, st.st_mtime_ns, st.st_ino]):
@@ -128,4 +128,4 @@ class StatChecker(FileChangedChecker):  # type: ignore[misc]  # doit is untyped
         return [st.st_size, st.st_mtime_ns, st.st_ino, digest, racy]
 
 
-__all__ = ["StatChecker", "file_digest", "hand_over", "RACY_WINDOW_NS", "FINE_RACY_WINDOW_NS"]
+__all__ = ["StatChecker", "file_digest", "hand_over", "is_racy", "RACY_WINDOW_NS", "FINE_RACY_WINDOW_NS"]

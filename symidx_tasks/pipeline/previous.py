@@ -19,6 +19,14 @@ A parsed file's rows are a function of its bytes, its language and the
 extractor, so a reused file's rows equal what parsing it would give, and the
 result stays byte-identical to a fresh extraction (the incremental == fresh
 tests run through this path on every edit).
+
+The bytes need not even be read again: beside its result, a local package task
+keeps the stat and SHA-256 of every file it read (``<result>.stat``, written
+by ``write_stats``). A file whose stat (size, mtime_ns, inode) is still the
+one recorded, and whose mtime was at least one timestamp tick older than that
+run's first read (checker.is_racy: a later write could not have kept it),
+still holds those bytes (``known_files``), as doit's checker assumes too. In a
+package of thousands of files, one edit then reads one file.
 """
 from __future__ import annotations
 
@@ -31,11 +39,14 @@ from operator import itemgetter
 from typing import Any
 
 from ..errors import ResultError
+from ..fileio import Stamp, write_atomic
 from ..model import FileRecord, ReferenceRow, SymbolRow
 from . import cache as result_cache
 from . import result as result_file
+from .checker import is_racy
 
 REUSABLE = frozenset({"parsed", "partial"})
+STATS_SUFFIX = result_file.STATS_SUFFIX  # beside the result file: <result>.json.stat
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,3 +101,36 @@ def reuse(previous: PreviousFile | None, record: FileRecord) -> PreviousFile | N
     if old["language"] != record["language"] or old["sha256"] != record["sha256"]:
         return None
     return previous
+
+
+def write_stats(out: str, read_started_ns: int, digests: dict[str, list[Any]]) -> None:
+    """Keep beside the result ``out`` the digests of the files its run read (path ->
+    [size, mtime_ns, inode, sha256]) and when that run began reading. Best effort."""
+    data = json.dumps({"read_started_ns": read_started_ns, "files": digests}, sort_keys=True,
+                      separators=(",", ":"), ensure_ascii=True).encode("ascii", "surrogateescape")
+    try:
+        write_atomic(out + STATS_SUFFIX, data)
+    except OSError:
+        pass  # costs the next run a read of each file, nothing else
+
+
+def known_files(out: str | None) -> dict[str, tuple[Stamp, str]]:
+    """The files the last run of the result ``out`` read, by path: the stat they were
+    read under and their SHA-256, for those whose stat can be trusted (see above)."""
+    if out is None:
+        return {}
+    try:
+        with open(out + STATS_SUFFIX, "rb") as f:
+            raw = json.loads(f.read())
+        started = raw["read_started_ns"]
+        files = raw["files"]
+        if type(started) is not int or not isinstance(files, dict):
+            return {}
+        known = {}
+        for path, (size, mtime_ns, inode, digest) in files.items():
+            if all(type(v) is int for v in (size, mtime_ns, inode)) and type(digest) is str \
+                    and not is_racy(mtime_ns, started):
+                known[path] = ((size, mtime_ns, inode), digest)
+        return known
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}  # none, damaged or foreign: every file is read

@@ -20,6 +20,8 @@ from ..model import REFERENCE_COLUMNS, SYMBOL_COLUMNS, ResultFile
 
 FORMAT_VERSION = 3
 RESULT_SUFFIX = ".json"
+# Beside a local result: the stat and digest of every file its run read (pipeline/previous.py).
+STATS_SUFFIX = ".stat"
 
 _Types = frozenset[type]
 _STR: _Types = frozenset({str})

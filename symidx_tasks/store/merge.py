@@ -28,7 +28,7 @@ from ..errors import DatabaseError, ResultError
 from ..fileio import remove_others, stamp
 from ..git import head_commit
 from ..model import ExtractTiming, ResultFile
-from ..pipeline.result import RESULT_SUFFIX, decode, result_name
+from ..pipeline.result import RESULT_SUFFIX, STATS_SUFFIX, decode, result_name
 from .db import FTS_TABLES, connect_writer, open_private_copy, remove_db
 from .resolve import Changes, resolve
 from .rows import delete_unit, delete_unit_wide, insert_result, package_column, stored_path, to_json
@@ -105,6 +105,7 @@ def merge_results(
         stats = _update(target, load)
     # Result files of packages that no longer exist (renamed, deleted).
     remove_others(inputs.results, {result_name(k) for k in inputs.keys}, RESULT_SUFFIX)
+    remove_others(inputs.results, {result_name(k) + STATS_SUFFIX for k in inputs.keys}, STATS_SUFFIX)
     stats.seconds = time.perf_counter() - inputs.started  # the report includes the commit; meta cannot
     return stats
 
