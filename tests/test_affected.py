@@ -26,11 +26,11 @@ from symidx_tasks.impact import (
     PACKAGE_ADDED,
     PACKAGE_REMOVED,
     Affected,
-    affected,
     affected_packages,
     render_paths,
     render_text,
 )
+from symidx_tasks.impact.affected import affected
 from symidx_tasks.pipeline.build import build
 from symidx_tasks.query import open_index
 

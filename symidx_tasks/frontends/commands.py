@@ -388,7 +388,7 @@ COMMANDS: tuple[Command, ...] = (
                metavar="REV_B"),
          Param("jobs", int, None, "parallel extraction workers (default: CPUs)", minimum=1, aliases=("-j",)),
          Param("markdown", bool, False, "Markdown for a pull-request comment", cli_only=True)),
-        impact.api_diff.api_diff, impact.ApiDiff, text.api_diff, "api_diff",
+        impact.diff_api, impact.ApiDiff, text.api_diff, "api_diff",
         "Public symbols added, removed and with a changed signature, per package, between two git revisions "
         "(rev_b defaults to the working tree), each removed or changed symbol with the places in other "
         "packages that use it. Brings the index up to date first; the old side is built in a temporary git "

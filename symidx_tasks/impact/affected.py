@@ -22,49 +22,27 @@ import sqlite3
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 
 from ..locations import INDEX_DIR
 from ..model import Package
+from .answers import (
+    FILE_CHANGED,
+    MANIFEST_CHANGED,
+    PACKAGE_ADDED,
+    PACKAGE_REMOVED,
+    Affected,
+    AffectedPackage,
+    ChangedFile,
+)
 from .changes import Change, git_changes, listed_changes
 
 if TYPE_CHECKING:
     from .removed import Revision
 
-FILE_CHANGED = "file changed"
-MANIFEST_CHANGED = "manifest changed"
-PACKAGE_ADDED = "package added"
-PACKAGE_REMOVED = "package removed"
 # When one package changes for several reasons, the strongest is reported.
 _STRENGTH = {FILE_CHANGED: 0, MANIFEST_CHANGED: 1, PACKAGE_ADDED: 2, PACKAGE_REMOVED: 3}
 MISSING_NOTE = "neither on disk nor in the index (deleted?): counted as a change of its package"
-
-
-class ChangedFile(TypedDict):
-    path: str
-    change: str  # added, modified, deleted, renamed (old_path set), listed (given by --files)
-    old_path: str | None
-    packages: list[str]  # the packages it changes directly: owner(s) and packages reading it as a manifest
-    note: str | None
-
-
-class AffectedPackage(TypedDict):
-    path: str
-    name: str | None
-    reason: str  # why chain[0] changed: file changed, manifest changed, package added, package removed
-    chain: list[str]  # chain[0] changed; each next one depends on the one before; the last is this package
-    files: list[str]  # the changed files that change this package directly ([] for a dependent only)
-    removed: bool  # the package itself no longer exists (not something to test)
-
-
-class Affected(TypedDict):
-    root: str
-    since: str | None
-    base: str | None  # the merge base of ``since`` and HEAD that the working tree was compared with
-    changed_files: list[ChangedFile]
-    packages: list[AffectedPackage]  # by path
-    unowned: list[str]  # changed files in no package and no package's manifest: they affect nothing
-    not_in_repo: list[str]  # given paths outside the root, or neither on disk nor in the index nor in a package
 
 
 @dataclass

@@ -27,7 +27,7 @@ import sqlite3
 import tempfile
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
-from typing import Literal, TypedDict
+from typing import Literal
 
 from ..config import load_config
 from ..errors import SymidxError
@@ -35,66 +35,12 @@ from ..freshness.lock import IndexFiles, holding
 from ..locations import results_dir
 from ..query.connection import open_index
 from . import api_refs
-from .api_refs import Places
+from .answers import ApiChange, ApiDiff, ApiSummary, ApiSymbol, PackageApiDiff, Places, SideInfo
 from .api_surface import Definition, Identity, Surface, diff_package, read_surface, shape
 from .worktree import Revision, resolve_revision, temporary_worktree
 
 WORKING_TREE = "working tree"
 OUTPUT_TAIL = 40  # lines of a failed build's output quoted in the error
-
-
-class ApiSymbol(TypedDict):
-    """An added or removed public symbol."""
-
-    name: str  # Parent.name for a member
-    kind: str
-    signatures: list[str]  # one per definition (overloads), sorted
-    loc: str  # file:line of its first definition, on the side it exists on
-    references: Places | None  # removed symbols: uses by name in other packages; None for added ones
-
-
-class ApiChange(TypedDict):
-    """A public symbol whose signatures differ."""
-
-    name: str
-    kind: str
-    old: list[str]
-    new: list[str]
-    loc: str  # file:line on the new side
-    old_loc: str
-    references: Places | None  # uses in other packages resolved to it; None when not indexed
-
-
-class PackageApiDiff(TypedDict):
-    package: str  # path
-    name: str
-    status: Literal["added", "removed", "changed"]  # the package itself is new, gone, or on both sides
-    added: list[ApiSymbol]
-    removed: list[ApiSymbol]
-    changed: list[ApiChange]
-
-
-class SideInfo(TypedDict):
-    revision: str  # as given, or "working tree"
-    commit: str | None  # None for the working tree
-    packages: int
-    extracted: list[str] | None  # package keys extracted for this side; None: the index, updated in place
-
-
-class ApiSummary(TypedDict):
-    packages: int  # packages whose public API differs
-    added: int
-    removed: int
-    changed: int
-    references: int  # places in other packages using a removed or changed symbol
-
-
-class ApiDiff(TypedDict):
-    old: SideInfo
-    new: SideInfo
-    references_indexed: bool  # False: the new side's index has no references (places are absent)
-    summary: ApiSummary
-    packages: list[PackageApiDiff]
 
 
 def api_diff(conn: sqlite3.Connection, rev_a: str, rev_b: str | None = None, db: str | None = None,

@@ -14,21 +14,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from typing import TypedDict
+
+from .answers import Places, RefPlace
 
 PLACES_LIMIT = 20  # places listed per symbol; the count covers all
-
-
-class RefPlace(TypedDict):
-    loc: str  # file:line:col
-    package: str | None  # the referencing package's path; None outside every package
-    kind: str  # call, member_call, import, type, inherit, new, constant
-    enclosing: str | None  # the definition the reference is in; None at a file's top level
-
-
-class Places(TypedDict):
-    count: int
-    places: list[RefPlace]  # the first PLACES_LIMIT, in file, line, column order
 
 
 def has_references(conn: sqlite3.Connection) -> bool:

@@ -7,8 +7,7 @@ in other packages that use its removed and changed symbols.
 """
 from __future__ import annotations
 
-from .api_diff import ApiDiff, PackageApiDiff, SideInfo
-from .api_refs import Places
+from .answers import ApiDiff, PackageApiDiff, Places, SideInfo
 
 DETAILS_ROWS = 10  # a package's table longer than this is folded
 SIGNATURE_CHARS = 120  # signatures longer than this are cut in tables

@@ -1,7 +1,7 @@
 """An ``affected`` answer as text for people and as one path per line for CI."""
 from __future__ import annotations
 
-from .affected import Affected, AffectedPackage
+from .answers import Affected, AffectedPackage
 
 FILES_SHOWN = 3  # changed files named per directly changed package; the rest are counted
 
