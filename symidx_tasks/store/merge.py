@@ -18,7 +18,8 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -252,17 +253,18 @@ def _merge_one(
             # Keep the rows we had: a damaged result must not erase a package.
             stats.unreadable.append(f"{key}: {path.name}: {exc}")
             return
-        if stored is not None and (extractor, package_digest) == (result["extractor"], _package_digest(result)):
-            _reload_files(conn, key, result, changes)
+        loaded_from = (extractor, package_digest)
+        extractor, package_digest = result["extractor"], _package_digest(result)
+        pkg = package_column(key)
+        if stored is not None and loaded_from == (extractor, package_digest):
+            _reload_files(conn, pkg, key, result, changes)
         else:
             if not changes.full:
-                pkg = package_column(key)
                 _evict(conn, pkg, [stored_path(f["path"]) for f in result["files"]], changes)
                 changes.touch(pkg, loaded=False)
                 delete_unit(conn, pkg)
             insert_result(conn, key, result, index_text=not changes.full)
-            changes.touch(package_column(key), loaded=True)
-        extractor, package_digest = result["extractor"], _package_digest(result)
+            changes.touch(pkg, loaded=True)
         stats.reloaded.append(key)
         stats.warnings += [LoadedWarning(key, w["file"], w["message"]) for w in result["warnings"]]
     conn.execute(
@@ -277,12 +279,12 @@ def _package_digest(result: ResultFile) -> str:
     return hashlib.sha256(to_json(result["package"]).encode()).hexdigest()
 
 
-def _reload_files(conn: sqlite3.Connection, key: str, result: ResultFile, changes: Changes) -> None:
+def _reload_files(conn: sqlite3.Connection, pkg: str | None, key: str, result: ResultFile,
+                  changes: Changes) -> None:
     """Reload only the files of a package whose record (content digest, status, note)
     changed, when its package record and the extractor are the ones its rows came from:
     a file's symbols and references depend on its bytes alone (as pipeline/previous.py
     relies on too), so one edited file in a package of thousands reloads one file."""
-    pkg = package_column(key)
     old = {row[0]: row[1:] for row in conn.execute(
         "SELECT path, language, size_bytes, sha256, status, note FROM files WHERE package IS ?", (pkg,))}
     new = {stored_path(f["path"]): (f["language"], f["size"], f["sha256"], f["status"], f["note"])
@@ -290,14 +292,12 @@ def _reload_files(conn: sqlite3.Connection, key: str, result: ResultFile, change
     changed = sorted(path for path in old.keys() | new.keys() if old.get(path) != new.get(path))
     every_name = old.keys() != new.keys()
     _evict(conn, pkg, [path for path in changed if path in new], changes)
-    conn.execute("CREATE TEMP TABLE changed_files(path TEXT PRIMARY KEY) WITHOUT ROWID")
-    conn.executemany("INSERT INTO temp.changed_files VALUES (?)", [(path,) for path in changed])
-    changes.touch_files(pkg, loaded=False, every_name=every_name)
-    delete_unit(conn, pkg, changed_files=True)
-    delete_unit_wide(conn, pkg)
-    insert_result(conn, key, result, only=set(changed))
-    changes.touch_files(pkg, loaded=True, every_name=every_name)
-    conn.execute("DROP TABLE temp.changed_files")
+    with _changed_files(conn, changed):
+        changes.touch_files(pkg, loaded=False, every_name=every_name)
+        delete_unit(conn, pkg, changed_files=True)
+        delete_unit_wide(conn, pkg)
+        insert_result(conn, key, result, only=set(changed))
+        changes.touch_files(pkg, loaded=True, every_name=every_name)
 
 
 def _evict(conn: sqlite3.Connection, pkg: str | None, paths: list[str], changes: Changes) -> None:
@@ -305,18 +305,26 @@ def _evict(conn: sqlite3.Connection, pkg: str | None, paths: list[str], changes:
     unit that still holds them (files.path is unique): deleting a nested
     package's manifest moves its files to the enclosing package, which sorts
     first, while the nested one is deleted only after every load."""
-    conn.execute("CREATE TEMP TABLE incoming(path TEXT PRIMARY KEY) WITHOUT ROWID")
-    conn.executemany("INSERT OR IGNORE INTO temp.incoming VALUES (?)", [(path,) for path in paths])
     held: dict[str | None, list[str]] = {}
-    for holder, path in conn.execute("SELECT f.package, f.path FROM temp.incoming i JOIN files f ON f.path = i.path"
-                                     " WHERE f.package IS NOT ?", (pkg,)):
-        held.setdefault(holder, []).append(path)
-    conn.execute("DROP TABLE temp.incoming")
+    with _changed_files(conn, paths):
+        for holder, path in conn.execute("SELECT f.package, f.path FROM temp.changed_files c"
+                                         " JOIN files f ON f.path = c.path WHERE f.package IS NOT ?", (pkg,)):
+            held.setdefault(holder, []).append(path)
     for holder, moved in held.items():
-        conn.execute("CREATE TEMP TABLE changed_files(path TEXT PRIMARY KEY) WITHOUT ROWID")
-        conn.executemany("INSERT INTO temp.changed_files VALUES (?)", [(path,) for path in moved])
-        changes.touch_files(holder, loaded=False, every_name=True)
-        delete_unit(conn, holder, changed_files=True)
+        with _changed_files(conn, moved):
+            changes.touch_files(holder, loaded=False, every_name=True)
+            delete_unit(conn, holder, changed_files=True)
+
+
+@contextmanager
+def _changed_files(conn: sqlite3.Connection, paths: Iterable[str]) -> Iterator[None]:
+    """``temp.changed_files`` holding ``paths`` (what delete_unit, insert_result and
+    Changes.touch_files read) for the duration of the block."""
+    conn.execute("CREATE TEMP TABLE changed_files(path TEXT PRIMARY KEY) WITHOUT ROWID")
+    try:
+        conn.executemany("INSERT OR IGNORE INTO temp.changed_files VALUES (?)", [(path,) for path in paths])
+        yield
+    finally:
         conn.execute("DROP TABLE temp.changed_files")
 
 
