@@ -51,16 +51,20 @@ def list_repo(root: str | Path, config: IndexConfig) -> Listing:
     return listing
 
 
-def discover(root: str | Path, config: IndexConfig, cache: str | Path | None = None) -> Discovery:
+def discover(root: str | Path, config: IndexConfig, cache: str | Path | None = None,
+             shared: str | Path | None = None) -> Discovery:
     """The repo's units. With ``cache`` (a file path), the last discovery is reused
-    while the listing, the config and every manifest read are unchanged."""
+    while the listing, the config and every manifest read are unchanged; with
+    ``shared`` too (a directory), another worktree's discovery of the same listing
+    while the contents of every manifest read are the same (discover/cache.py)."""
     root = Path(root)
     listing = list_repo(root, config)
     files = listing.files
     if cache is None:
         found = _discover(root, files, config, {})
     else:
-        found = cached(Path(cache), root, files, config, lambda seen: _discover(root, files, config, seen))
+        found = cached(Path(cache), root, files, config, lambda seen: _discover(root, files, config, seen),
+                       shared=Path(shared) if shared is not None else None)
     return _with_warnings(found, listing.warnings)
 
 

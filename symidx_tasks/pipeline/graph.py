@@ -43,6 +43,7 @@ from .timing import extraction_timing, remove_stale_timings, timing_path
 MERGE = "merge"
 STRICT = "strict"
 DISCOVERY_CACHE = ".discovery.pickle"  # in the results dir (see discover/cache.py)
+SHARED_DISCOVERIES = "discovery"  # in a local result cache: discoveries any worktree may reuse
 
 
 def task_name(key: str) -> str:
@@ -83,7 +84,9 @@ def index_tasks(
     # to print once (a name of its own per build: see cache.unavailable).
     marker = result_cache.marker_path(db.parent, f"{os.getpid()}-{time.time_ns()}") if store else None
     started = time.perf_counter()
-    found = discover(root, config, cache=out_dir / DISCOVERY_CACHE)
+    # A local result cache also shares discoveries between the worktrees using it.
+    shared = Path(store) / SHARED_DISCOVERIES if store is not None and result_cache.is_local(store) else None
+    found = discover(root, config, cache=out_dir / DISCOVERY_CACHE, shared=shared)
     discover_seconds = time.perf_counter() - started
     result_paths = []
     # doit dispatches tasks in the order they are yielded: largest first keeps

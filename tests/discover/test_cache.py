@@ -113,3 +113,73 @@ def test_unreadable_cache_is_recomputed(repo, cache) -> None:
     discover(repo, IndexConfig(), cache=cache)
     cache.write_bytes(b"\x80\x04 not a pickle")
     check(repo, cache)
+
+
+# -- shared by worktrees (the local result cache's discovery/) -----------------
+
+
+def _worktree(repo: Path, tmp_path: Path, name: str) -> Path:
+    """Another checkout of the same files: new stats, same contents."""
+    import shutil
+
+    copy = tmp_path / name
+    shutil.copytree(repo, copy)
+    return copy
+
+
+def _parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = packages_module.find_packages
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(packages_module, "find_packages", counting)
+    return calls
+
+
+def test_a_new_worktree_reuses_another_worktrees_discovery(repo, tmp_path, monkeypatch) -> None:
+    shared = tmp_path / "cache" / "discovery"
+    first = discover(repo, DEFAULT, cache=tmp_path / "a" / ".discovery.pickle", shared=shared)
+    other = _worktree(repo, tmp_path, "other")
+    calls = _parses(monkeypatch)
+    found = discover(other, DEFAULT, cache=tmp_path / "b" / ".discovery.pickle", shared=shared)
+    assert calls == [] and found == first == discover(other, DEFAULT)
+    # ... and then its own cache serves it.
+    assert discover(other, DEFAULT, cache=tmp_path / "b" / ".discovery.pickle", shared=shared) == found
+    assert calls == [1]  # the last discover() above, without a cache, parsed
+
+
+def test_a_manifest_that_differs_in_the_new_worktree_is_parsed(repo, tmp_path, monkeypatch) -> None:
+    shared = tmp_path / "cache" / "discovery"
+    discover(repo, DEFAULT, cache=tmp_path / "a" / ".discovery.pickle", shared=shared)
+    other = _worktree(repo, tmp_path, "other")
+    write(other, "packages/b/package.json", {"name": "@m/b", "version": "3.0.0"})
+    calls = _parses(monkeypatch)
+    found = discover(other, DEFAULT, cache=tmp_path / "b" / ".discovery.pickle", shared=shared)
+    assert calls == [1]
+    assert found == discover(other, DEFAULT)
+    assert {u.key: u for u in found.units}["packages/b"].package.version == "3.0.0"
+
+
+def test_a_damaged_shared_discovery_is_ignored(repo, tmp_path, monkeypatch) -> None:
+    shared = tmp_path / "cache" / "discovery"
+    discover(repo, DEFAULT, cache=tmp_path / "a" / ".discovery.pickle", shared=shared)
+    for entry in shared.iterdir():
+        entry.write_bytes(b"not a pickle")
+    other = _worktree(repo, tmp_path, "other")
+    calls = _parses(monkeypatch)
+    assert discover(other, DEFAULT, cache=tmp_path / "b" / ".discovery.pickle", shared=shared) == discover(
+        other, DEFAULT)
+    assert calls == [1, 1]
+
+
+def test_shared_discoveries_are_bounded(repo, tmp_path) -> None:
+    from symidx_tasks.discover.cache import SHARED_KEEP
+
+    shared = tmp_path / "cache" / "discovery"
+    for n in range(SHARED_KEEP + 2):
+        write(repo, f"extra/file{n}.txt", "x")  # another listing each time: another entry
+        discover(repo, DEFAULT, cache=tmp_path / f"s{n}" / ".discovery.pickle", shared=shared)
+    assert len(list(shared.iterdir())) == SHARED_KEEP
