@@ -2,6 +2,7 @@
 a directory of per-package files."""
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -60,3 +61,18 @@ def remove_others(directory: str | os.PathLike[str], keep: set[str], suffix: str
                 os.unlink(os.path.join(directory, name))
             except OSError:
                 pass
+
+
+_WHOLE_READ = 1 << 20  # files up to this size are read in one call
+
+
+def file_digest(path: str | os.PathLike[str]) -> str:
+    """SHA-256 hex digest of the file's content."""
+    with open(path, "rb") as f:
+        data = f.read(_WHOLE_READ)
+        if len(data) < _WHOLE_READ:
+            return hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256(data)
+        while chunk := f.read(_WHOLE_READ):
+            digest.update(chunk)
+        return digest.hexdigest()

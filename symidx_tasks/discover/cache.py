@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from ..config import IndexConfig
-from ..fileio import Stamp, stamp, write_atomic
+from ..fileio import Stamp, file_digest, stamp, write_atomic
 
 CACHE_FORMAT = 1
 SHARED_KEEP = 4  # shared discoveries kept (least recently used go): a few repos or branches
@@ -95,8 +95,7 @@ def _shared_entry(shared: Path, files: list[str], config: IndexConfig) -> Path:
 
 def _content(path: Path) -> str | None:
     try:
-        with open(path, "rb") as f:
-            return hashlib.file_digest(f, "sha256").hexdigest()
+        return file_digest(path)
     except OSError:
         return None  # absent (or unreadable) then as now: what discovery saw
 

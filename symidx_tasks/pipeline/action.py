@@ -238,12 +238,23 @@ def _unread(record: FileRecord, skip: str | None, max_file_size: int, known: tup
     size, digest = known[0][0], known[1]
     if record["language"] is None or skip is not None:
         record["size"], record["sha256"] = size, digest
-        if skip is not None:
-            record["status"], record["note"] = "skipped", skip
-        return FileResult(record, [], [], None, None)
+        return _unparsed(record, skip)
     if size > max_file_size:
         return None
-    same = reuse(previous, {**record, "size": size, "sha256": digest})
+    return _reused(previous, {**record, "size": size, "sha256": digest})
+
+
+def _unparsed(record: FileRecord, skip: str | None) -> FileResult:
+    """A file with no language (listed) or classified not to parse (skipped): its
+    record, size and digest set, is all of it."""
+    if skip is not None:
+        record["status"], record["note"] = "skipped", skip
+    return FileResult(record, [], [], None, None)
+
+
+def _reused(previous: PreviousFile | None, record: FileRecord) -> FileResult | None:
+    """The file from the previous result, when it holds these bytes (previous.reuse)."""
+    same = reuse(previous, record)
     if same is None:
         return None
     return FileResult(FileRecord(**same.record), same.symbols, same.references, same.record["note"], None)
@@ -272,11 +283,8 @@ def _extract_file(
     record["size"] = len(data)
     record["sha256"] = hashlib.sha256(data).hexdigest()
     language = record["language"]
-    if language is None:
-        return FileResult(record, [], [], None, None)
-    if skip is not None:
-        record["status"], record["note"] = "skipped", skip
-        return FileResult(record, [], [], None, None)
+    if language is None or skip is not None:
+        return _unparsed(record, skip)
     if len(data) > max_file_size:
         too_large = f"larger than max_file_size ({len(data)} > {max_file_size} bytes), not parsed"
         return _problem(record, "skipped", too_large)
@@ -284,10 +292,8 @@ def _extract_file(
         return _problem(record, "skipped", "binary content (NUL bytes), not parsed")
     if _looks_minified(data):
         return _problem(record, "skipped", "minified or generated (very long lines), not parsed")
-    same = reuse(previous, record)
-    if same is not None:
-        return FileResult(FileRecord(**same.record), same.symbols, same.references, same.record["note"], None)
-    return _parse(record, language, data)
+    reused = _reused(previous, record)
+    return reused if reused is not None else _parse(record, language, data)
 
 
 def _parse(record: FileRecord, language: str, data: bytes) -> FileResult:

@@ -38,19 +38,19 @@ call for small files, and racy states.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from typing import Any
 
 from doit.dependency import FileChangedChecker
 
+from ..fileio import file_digest
+
 # Longer than the timestamp granularity of file systems that keep whole seconds
 # (FAT: 2 s) and than the clock skew of a sane network file system.
 RACY_WINDOW_NS = 2_000_000_000
 # Nanosecond timestamps advance with the kernel's coarse clock (1-10 ms a tick).
 FINE_RACY_WINDOW_NS = 50_000_000
-_WHOLE_READ = 1 << 20  # files up to this size are read in one call
 
 State = list[Any]  # [size, mtime_ns, inode, sha256 hex, racy]; JSON in doit's DB
 
@@ -65,18 +65,6 @@ def hand_over(digests: dict[str, list[Any]]) -> None:
     """Offer ``get_state`` the digests a task computed: path -> [size, mtime_ns, inode, sha256]."""
     for path, (size, mtime_ns, inode, digest) in digests.items():
         _HANDED[path] = ((size, mtime_ns, inode), digest)
-
-
-def file_digest(path: str | os.PathLike[str]) -> str:
-    """SHA-256 hex digest of the file's content."""
-    with open(path, "rb") as f:
-        data = f.read(_WHOLE_READ)
-        if len(data) < _WHOLE_READ:
-            return hashlib.sha256(data).hexdigest()
-        digest = hashlib.sha256(data)
-        while chunk := f.read(_WHOLE_READ):
-            digest.update(chunk)
-        return digest.hexdigest()
 
 
 def is_racy(mtime_ns: int, now_ns: int) -> bool:

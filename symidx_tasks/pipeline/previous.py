@@ -46,7 +46,6 @@ from . import result as result_file
 from .checker import is_racy
 
 REUSABLE = frozenset({"parsed", "partial"})
-STATS_SUFFIX = result_file.STATS_SUFFIX  # beside the result file: <result>.json.stat
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +108,7 @@ def write_stats(out: str, read_started_ns: int, digests: dict[str, list[Any]]) -
     data = json.dumps({"read_started_ns": read_started_ns, "files": digests}, sort_keys=True,
                       separators=(",", ":"), ensure_ascii=True).encode("ascii", "surrogateescape")
     try:
-        write_atomic(out + STATS_SUFFIX, data)
+        write_atomic(out + result_file.STATS_SUFFIX, data)
     except OSError:
         pass  # costs the next run a read of each file, nothing else
 
@@ -120,7 +119,7 @@ def known_files(out: str | None) -> dict[str, tuple[Stamp, str]]:
     if out is None:
         return {}
     try:
-        with open(out + STATS_SUFFIX, "rb") as f:
+        with open(out + result_file.STATS_SUFFIX, "rb") as f:
             raw = json.loads(f.read())
         started = raw["read_started_ns"]
         files = raw["files"]
