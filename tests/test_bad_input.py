@@ -16,6 +16,7 @@ from doit.doit_cmd import DoitMain
 
 from symidx_tasks import IndexConfig, index_tasks
 from symidx_tasks.extract import languages
+from symidx_tasks.pipeline import result as result_file
 from symidx_tasks.pipeline.action import extract_package
 
 from .indexing import Run, build, doit, dump, fresh_dump, recording_config
@@ -131,7 +132,7 @@ def test_vanished_file_is_recorded_not_fatal(tmp_path: Path) -> None:
     repo = write_tree(tmp_path / "repo", {"a.py": "def a(): pass\n"})
     out = tmp_path / "r.json"
     values = extract_package(str(repo), "k", None, [("a.py", "python", None), ("gone.py", "python", None)], 10**6, str(out))
-    result = json.loads(out.read_text())
+    result = result_file.decode(out.read_bytes())
     gone = next(f for f in result["files"] if f["path"] == "gone.py")
     assert gone["status"] == "error" and "vanished" in gone["note"]
     assert [row[result["symbol_columns"].index("name")] for row in result["symbols"]] == ["a"]

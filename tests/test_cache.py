@@ -4,7 +4,6 @@ concurrent writers, the size bound, an unreachable store; worktrees sharing
 the local cache; a real S3-compatible server (moto's, on 127.0.0.1)."""
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import shutil
@@ -24,6 +23,7 @@ from symidx_tasks.config import config_from_table
 from symidx_tasks.errors import ConfigError
 from symidx_tasks.pipeline import action
 from symidx_tasks.pipeline import cache as result_cache
+from symidx_tasks.pipeline import result as result_file
 from symidx_tasks.pipeline import seed as index_seed
 
 from .indexing import build, dump, fresh_dump
@@ -139,7 +139,7 @@ def test_corrupted_object_is_ignored_and_replaced(repo: Path, tmp_path: Path, ex
     build(repo, plain, config=cached(store))
     paths = sorted(store.rglob(f"*{result_cache.OBJECT_SUFFIX}"))
     truncated, flipped = paths[0], paths[1]
-    keys = {json.loads(result_cache.unwrap(p.read_bytes()) or b"")["key"] for p in (truncated, flipped)}
+    keys = {result_file.read(result_cache.unwrap(p.read_bytes()) or b"").header["key"] for p in (truncated, flipped)}
     truncated.write_bytes(truncated.read_bytes()[:-7])
     data = bytearray(flipped.read_bytes())
     data[-3] ^= 0x01  # same length, one bit off

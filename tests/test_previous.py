@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from symidx_tasks.pipeline import action, previous
+from symidx_tasks.pipeline import result as result_file
 from symidx_tasks.pipeline.checker import FINE_RACY_WINDOW_NS
 from symidx_tasks.pipeline.result import RESULT_SUFFIX, STATS_SUFFIX
 
@@ -126,11 +127,26 @@ def test_rows_of_a_reused_file_are_what_a_parse_gives(tmp_path: Path) -> None:
     out.write_bytes(first)
     again, _, _ = action.package_result(str(root), "shop", None, files, 10**6, previous=str(out))
     assert again == first
-    reusable = previous.previous_files(str(out), "shop", previous.extractor_id(action.EXTRACTOR_VERSION))
-    assert sorted(reusable) == ["shop/broken.py", "shop/latin1.py", "shop/money.py", "shop/orders.py",
-                                "shop/types.ts"]
-    assert reusable["shop/money.py"].symbols and reusable["shop/orders.py"].references
+    found = previous.previous_files(str(out), "shop", previous.extractor_id(action.EXTRACTOR_VERSION))
+    assert sorted(found) == sorted(TREE)
+    reusable = sorted(path for path, file in found.items() if previous.reuse(file, file.record) is not None)
+    assert reusable == ["shop/broken.py", "shop/latin1.py", "shop/money.py", "shop/orders.py", "shop/types.ts"]
+    assert result_file.line_rows(found["shop/money.py"].line)[0]  # symbols
+    assert result_file.line_rows(found["shop/orders.py"].line)[1]  # references
     assert previous.previous_files(str(out), "other", "x") == {}  # another package's file
+
+
+def test_a_previous_result_whose_lines_were_altered_is_not_reused(tmp_path: Path) -> None:
+    # Its lines are copied unread: they must be the ones its header's digest covers.
+    root = write_tree(tmp_path / "tree", TREE)
+    files = [(p, "python" if p.endswith(".py") else None, None) for p in sorted(TREE)]
+    first, _, _ = action.package_result(str(root), "shop", None, files, 10**6)
+    out = tmp_path / "previous.json"
+    out.write_bytes(first.replace(b"\"pay\"", b"\"pax\"", 1))
+    assert first != out.read_bytes()
+    assert previous.previous_files(str(out), "shop", previous.extractor_id(action.EXTRACTOR_VERSION)) == {}
+    again, _, _ = action.package_result(str(root), "shop", None, files, 10**6, previous=str(out))
+    assert again == first
 
 
 # -- files not read again (the .stat beside the result) ---------------------------

@@ -20,14 +20,13 @@ from ..model import (
     FileRecord,
     PackageRecord,
     ReferenceRow,
-    ResultFile,
     SymbolRow,
     WarningRecord,
 )
 from . import cache as result_cache
 from . import result as result_file
 from .guard import output_stamp
-from .previous import PreviousFile, extractor_id, known_files, previous_files, reuse, write_stats
+from .previous import REUSABLE, PreviousFile, extractor_id, known_files, previous_files, reuse, write_stats
 from .timing import write_timing
 
 EXTRACTOR_VERSION = "3"
@@ -62,13 +61,15 @@ class PackageResult(NamedTuple):
 
 class FileResult(NamedTuple):
     """One file's share of a result: its files-table record, its symbol and
-    reference rows, the warning it deserves (if any) and the stamp it was read under."""
+    reference rows, the warning it deserves (if any) and the stamp it was read
+    under; or, for a file taken from the previous result, its line there."""
 
     record: FileRecord
     symbols: list[SymbolRow]
     references: list[ReferenceRow]
     warning: str | None
     seen: Stamp | None
+    line: bytes | None = None  # the previous result's line, rows included, copied as it is
 
 
 def extract_package(
@@ -174,35 +175,48 @@ def package_result(
         if not pending:
             break
     for path in pending:
-        by_path[path].record["note"] = UNSTABLE_NOTE
-        by_path[path] = by_path[path]._replace(warning=UNSTABLE_NOTE)
+        by_path[path] = _noted(by_path[path], UNSTABLE_NOTE)
     unit_warnings = [*(package["warnings"] if package is not None else []), *warnings]
     records: list[WarningRecord] = [{"file": None, "message": w} for w in unit_warnings]
-    file_records: list[FileRecord] = []
-    symbols: list[SymbolRow] = []
-    references: list[ReferenceRow] = []
+    lines: list[bytes] = []
     for path in sorted(by_path):
         done = by_path[path]
-        file_records.append(done.record)
-        symbols += done.symbols
-        references += done.references
+        lines.append(_line(done, earlier.get(path)))
         if done.warning is not None:
             records.append({"file": path, "message": done.warning})
-    result: ResultFile = {
+    header = {
         "format": result_file.FORMAT_VERSION,
         "extractor": extractor,
         "key": key,
         "package": package,
-        "files": file_records,
         "symbol_columns": list(SYMBOL_COLUMNS),
-        "symbols": symbols,  # rows, in file then line order
         "reference_columns": list(REFERENCE_COLUMNS),
-        "references": references,  # rows, by file, line, column, kind, name
         "warnings": sorted(records, key=lambda w: (w["file"] or "", w["message"])),
     }
     digests = {path: [*done.seen, done.record["sha256"]] for path, done in by_path.items()
                if done.seen is not None and done.record["sha256"] is not None and path not in pending}
-    return PackageResult(result_file.encode(result), bool(pending), digests)
+    return PackageResult(result_file.assemble(header, lines), bool(pending), digests)
+
+
+def _line(done: FileResult, previous: PreviousFile | None) -> bytes:
+    """The file's line in the result: the previous result's when the file was taken
+    from there, or when its record is the same and it has no rows (a listed,
+    skipped or failed file), else encoded."""
+    if done.line is not None:
+        return done.line
+    if previous is not None and previous.record == done.record and previous.record["status"] not in REUSABLE:
+        return previous.line
+    return result_file.file_line(done.record, done.symbols, done.references)
+
+
+def _noted(done: FileResult, note: str) -> FileResult:
+    """``done`` with ``note`` as its record's note and its warning."""
+    symbols, references = done.symbols, done.references
+    if done.line is not None:
+        symbols, references = result_file.line_rows(done.line)
+    record = FileRecord(**done.record)
+    record["note"] = note
+    return FileResult(record, symbols, references, note, done.seen)
 
 
 def extract_file(
@@ -257,7 +271,7 @@ def _reused(previous: PreviousFile | None, record: FileRecord) -> FileResult | N
     same = reuse(previous, record)
     if same is None:
         return None
-    return FileResult(FileRecord(**same.record), same.symbols, same.references, same.record["note"], None)
+    return FileResult(FileRecord(**same.record), [], [], same.record["note"], None, same.line)
 
 
 def _problem(record: FileRecord, status: str, note: str) -> FileResult:

@@ -47,6 +47,7 @@ from typing import Any, NamedTuple
 from ..config import DEFAULT_CACHE_MAX_BYTES
 from ..fileio import Stamp, stamp, stamp_of, write_atomic
 from ..model import PackageRecord
+from . import result as result_file
 
 CACHE_VERSION = "1"  # bump when the key or the object layout changes
 OFF, LOCAL = "off", "local"
@@ -350,7 +351,7 @@ def remember(url: str, marker: str | None, found: Lookup, data: bytes, unstable:
     on more than content), and no file kept changing."""
     if unstable or (marker is not None and (os.path.exists(marker) or os.path.exists(marker + WRITES))):
         return
-    records = json.loads(data)["files"]
+    records = result_file.read(data).files
     if any(r["status"] == "error" or r["sha256"] != found.inputs.contents.get(r["path"]) for r in records):
         return
     try:

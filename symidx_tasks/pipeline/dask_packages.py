@@ -17,7 +17,6 @@ Every other task (the merge, a user's own) runs on the client.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import socket
 import time
@@ -31,6 +30,7 @@ from doit.exceptions import TaskFailed
 from ..errors import UsageError
 from ..fileio import Stamp, stamp
 from ..model import PackageRecord
+from . import result as result_file
 from .action import TaskValues, extract_package, finish_package, package_result
 from .dask_command import CONNECT_SECONDS, Cluster, DaskSettings, SchedulerUnreachable, dask_main
 from .dask_runner import Remote
@@ -101,7 +101,7 @@ def remote_package_result(root: str, key: str, package: PackageRecord | None,
     # The digests stay here: stamps of this machine's files mean nothing to the client's checker.
     data, unstable, _ = package_result(root, key, package, files, max_file_size, warnings=warnings or ())
     seconds = time.perf_counter() - clock
-    parsed = {record["path"]: record["sha256"] for record in json.loads(data)["files"]}
+    parsed = {record["path"]: record["sha256"] for record in result_file.read(data).files}
     differ = [f"{path} (content differs)" for path, _size_, sha in expected if parsed.get(path) != sha]
     if differ:
         return _mismatch(root, key, differ)

@@ -5,7 +5,8 @@ parsing its other (unchanged) files again is most of that task's time. Here a
 file is taken from the package's previous result instead of being parsed when
 all of this holds:
 
-- the previous result file decodes and validates, is this package's, and was
+- the previous result file's header and records validate, its file lines are
+  the ones its header's digest covers, it is this package's, and it was
   written by the same extractor: ``extractor_id()`` covers EXTRACTOR_VERSION,
   a digest of symidx's extraction code and the tree-sitter and grammar
   versions, so a code edit or a grammar upgrade re-parses everything;
@@ -18,7 +19,9 @@ all of this holds:
 A parsed file's rows are a function of its bytes, its language and the
 extractor, so a reused file's rows equal what parsing it would give, and the
 result stays byte-identical to a fresh extraction (the incremental == fresh
-tests run through this path on every edit).
+tests run through this path on every edit). The rows are not even decoded: the
+file's line in the previous result is copied as it is (pipeline/result.py),
+and so is the line of a listed or skipped file whose record is unchanged.
 
 The bytes need not even be read again: beside its result, a local package task
 keeps the stat and SHA-256 of every file it read (``<result>.stat``, written
@@ -34,13 +37,11 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
 from ..errors import ResultError
 from ..fileio import Stamp, write_atomic
-from ..model import FileRecord, ReferenceRow, SymbolRow
+from ..model import FileRecord
 from . import cache as result_cache
 from . import result as result_file
 from .checker import is_racy
@@ -50,11 +51,11 @@ REUSABLE = frozenset({"parsed", "partial"})
 
 @dataclass(frozen=True, slots=True)
 class PreviousFile:
-    """One parsed file of the previous result: its record and rows."""
+    """One file of the previous result: its record and its line, copied as it is
+    into the new result when the file is the same (pipeline/result.py)."""
 
     record: FileRecord
-    symbols: list[SymbolRow]
-    references: list[ReferenceRow]
+    line: bytes
 
 
 @cache
@@ -66,37 +67,30 @@ def extractor_id(version: str) -> str:
 
 
 def previous_files(out: str | None, key: str, extractor: str) -> dict[str, PreviousFile]:
-    """The reusable files of the result at ``out`` by path; empty when there is
-    none, it does not validate, or another extractor wrote it."""
+    """The files of the result at ``out`` by path; empty when there is none, it
+    does not validate (its lines are copied unread, so they must hash to the
+    header's digest), or another extractor wrote it."""
     if out is None:
         return {}
     try:
         with open(out, "rb") as f:
             data = f.read()
-        previous = result_file.decode(data, key)
+        previous = result_file.read(data, key, verify_body=True)
     except (OSError, ResultError):
         return {}
-    if previous["extractor"] != extractor:
+    if previous.header["extractor"] != extractor:
         return {}
-    symbols = _by_file(previous["symbols"])
-    references = _by_file(previous["references"])
-    return {
-        record["path"]: PreviousFile(record, symbols.get(record["path"], []), references.get(record["path"], []))
-        for record in previous["files"] if record["status"] in REUSABLE and record["sha256"] is not None
-    }
-
-
-def _by_file(rows: list[list[Any]]) -> dict[str, list[list[Any]]]:
-    # Rows are grouped by file in a result (sorted by file first).
-    return {path: list(group) for path, group in groupby(rows, key=itemgetter(0))}
+    return {record["path"]: PreviousFile(record, previous.raw(i)) for i, record in enumerate(previous.files)}
 
 
 def reuse(previous: PreviousFile | None, record: FileRecord) -> PreviousFile | None:
-    """``previous`` when it stands for the file ``record`` describes (same
-    language, same bytes by SHA-256), else None."""
+    """``previous`` when it stands for the parsed file ``record`` describes (parsed
+    then, same language, same bytes by SHA-256), else None."""
     if previous is None:
         return None
     old = previous.record
+    if old["status"] not in REUSABLE or old["sha256"] is None:
+        return None
     if old["language"] != record["language"] or old["sha256"] != record["sha256"]:
         return None
     return previous

@@ -28,8 +28,8 @@ from typing import NamedTuple
 from ..errors import DatabaseError, ResultError
 from ..fileio import remove_others, stamp
 from ..git import head_commit
-from ..model import ExtractTiming, ResultFile
-from ..pipeline.result import RESULT_SUFFIX, STATS_SUFFIX, decode, result_name
+from ..model import ExtractTiming, PackageRecord, ResultFile
+from ..pipeline.result import RESULT_SUFFIX, STATS_SUFFIX, ResultLines, read, result_name
 from .db import FTS_TABLES, connect_writer, open_private_copy, remove_db
 from .resolve import Changes, resolve
 from .rows import delete_unit, delete_unit_wide, insert_result, package_column, stored_path, to_json
@@ -247,17 +247,22 @@ def _merge_one(
     digest = hashlib.sha256(data).hexdigest()
     extractor, package_digest = (stored.extractor, stored.package_digest) if stored is not None else ("", "")
     if stored is None or stored.digest != digest:
+        pkg = package_column(key)
         try:
-            result = decode(data, key)
+            lines = read(data, key)
+            loaded_from = (extractor, package_digest)
+            extractor, package_digest = lines.header["extractor"], _package_digest(lines.header["package"])
+            per_file = stored is not None and loaded_from == (extractor, package_digest)
+            # Only the changed files' rows are decoded when the rest of the package's
+            # rows came from the same extractor and package record.
+            changed = _changed_files(conn, pkg, lines) if per_file else None
+            result = lines.result(only=None if changed is None else changed.indexes)
         except ResultError as exc:
             # Keep the rows we had: a damaged result must not erase a package.
             stats.unreadable.append(f"{key}: {path.name}: {exc}")
             return
-        loaded_from = (extractor, package_digest)
-        extractor, package_digest = result["extractor"], _package_digest(result)
-        pkg = package_column(key)
-        if stored is not None and loaded_from == (extractor, package_digest):
-            _reload_files(conn, pkg, key, result, changes)
+        if changed is not None:
+            _reload_files(conn, pkg, key, result, changed, changes)
         else:
             if not changes.full:
                 _evict(conn, pkg, [stored_path(f["path"]) for f in result["files"]], changes)
@@ -274,30 +279,43 @@ def _merge_one(
     )
 
 
-def _package_digest(result: ResultFile) -> str:
+def _package_digest(package: PackageRecord | None) -> str:
     """What a package's own rows (packages, dependencies) come from: its record."""
-    return hashlib.sha256(to_json(result["package"]).encode()).hexdigest()
+    return hashlib.sha256(to_json(package).encode()).hexdigest()
 
 
-def _reload_files(conn: sqlite3.Connection, pkg: str | None, key: str, result: ResultFile,
-                  changes: Changes) -> None:
-    """Reload only the files of a package whose record (content digest, status, note)
-    changed, when its package record and the extractor are the ones its rows came from:
-    a file's symbols and references depend on its bytes alone (as pipeline/previous.py
-    relies on too), so one edited file in a package of thousands reloads one file."""
+class _Changed(NamedTuple):
+    paths: list[str]  # as stored: the files whose record differs from the files table's, or that went
+    indexes: list[int]  # of those in the result (ResultLines.files)
+    every_name: bool  # the package's set of files changed
+
+
+def _changed_files(conn: sqlite3.Connection, pkg: str | None, lines: ResultLines) -> _Changed:
+    """The files of a package whose record (content digest, status, note) differs
+    from the one its rows were loaded with."""
     old = {row[0]: row[1:] for row in conn.execute(
         "SELECT path, language, size_bytes, sha256, status, note FROM files WHERE package IS ?", (pkg,))}
-    new = {stored_path(f["path"]): (f["language"], f["size"], f["sha256"], f["status"], f["note"])
-           for f in result["files"]}
-    changed = sorted(path for path in old.keys() | new.keys() if old.get(path) != new.get(path))
-    every_name = old.keys() != new.keys()
-    _evict(conn, pkg, [path for path in changed if path in new], changes)
-    with _changed_files(conn, changed):
-        changes.touch_files(pkg, loaded=False, every_name=every_name)
+    new = {stored_path(f["path"]): (i, (f["language"], f["size"], f["sha256"], f["status"], f["note"]))
+           for i, f in enumerate(lines.files)}
+    changed = sorted(path for path in old.keys() | new.keys() if path not in new or old.get(path) != new[path][1])
+    return _Changed(changed, [new[path][0] for path in changed if path in new], old.keys() != new.keys())
+
+
+def _reload_files(conn: sqlite3.Connection, pkg: str | None, key: str, result: ResultFile, changed: _Changed,
+                  changes: Changes) -> None:
+    """Reload only the files of a package whose record changed, when its package
+    record and the extractor are the ones its rows came from: a file's symbols and
+    references depend on its bytes alone (as pipeline/previous.py relies on too),
+    so one edited file in a package of thousands reloads one file. ``result``
+    holds the rows of the changed files only."""
+    loaded = {stored_path(result["files"][i]["path"]) for i in changed.indexes}
+    _evict(conn, pkg, sorted(loaded), changes)
+    with _changed_files_table(conn, changed.paths):
+        changes.touch_files(pkg, loaded=False, every_name=changed.every_name)
         delete_unit(conn, pkg, changed_files=True)
         delete_unit_wide(conn, pkg)
-        insert_result(conn, key, result, only=set(changed))
-        changes.touch_files(pkg, loaded=True, every_name=every_name)
+        insert_result(conn, key, result, only=loaded)
+        changes.touch_files(pkg, loaded=True, every_name=changed.every_name)
 
 
 def _evict(conn: sqlite3.Connection, pkg: str | None, paths: list[str], changes: Changes) -> None:
@@ -306,18 +324,18 @@ def _evict(conn: sqlite3.Connection, pkg: str | None, paths: list[str], changes:
     package's manifest moves its files to the enclosing package, which sorts
     first, while the nested one is deleted only after every load."""
     held: dict[str | None, list[str]] = {}
-    with _changed_files(conn, paths):
+    with _changed_files_table(conn, paths):
         for holder, path in conn.execute("SELECT f.package, f.path FROM temp.changed_files c"
                                          " JOIN files f ON f.path = c.path WHERE f.package IS NOT ?", (pkg,)):
             held.setdefault(holder, []).append(path)
     for holder, moved in held.items():
-        with _changed_files(conn, moved):
+        with _changed_files_table(conn, moved):
             changes.touch_files(holder, loaded=False, every_name=True)
             delete_unit(conn, holder, changed_files=True)
 
 
 @contextmanager
-def _changed_files(conn: sqlite3.Connection, paths: Iterable[str]) -> Iterator[None]:
+def _changed_files_table(conn: sqlite3.Connection, paths: Iterable[str]) -> Iterator[None]:
     """``temp.changed_files`` holding ``paths`` (what delete_unit, insert_result and
     Changes.touch_files read) for the duration of the block."""
     conn.execute("CREATE TEMP TABLE changed_files(path TEXT PRIMARY KEY) WITHOUT ROWID")
