@@ -10,6 +10,7 @@ self-contained index; `--db-file` still overrides it as usual.
 such as s3://bucket/prefix (default: the indexed repo's `[cache] url`;
 docs/cache.md).
 """
+import gc
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +22,11 @@ ROOT = get_var("root", "examples/polyglot")
 DB = get_var("db", None) or str(default_db(ROOT))
 
 DOIT_CONFIG = doit_config(DB, worker_root=get_var("worker_root", None))
+
+# This process lives for one doit run: without the cyclic collector's passes over
+# the task graph a no-op at 60k files is ~0.3 s faster, at the same peak memory
+# (`symidx build` does the same for its run: symidx_tasks/pipeline/build.py).
+gc.disable()
 
 
 def task_index() -> Iterator[dict[str, Any]]:

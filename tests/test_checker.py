@@ -269,3 +269,46 @@ def test_a_no_op_after_building_a_fresh_checkout_reads_no_file(
     assert build(root, db).executed == []
     # (A result file written within a tick of the merge's end may be read: a few, small.)
     assert [r for r in reads if r.startswith(str(root))] == []
+
+
+# -- fixed costs of a doit run ---------------------------------------------------
+
+
+def test_uptodate_objects_carry_the_signature_doit_inspects() -> None:
+    # doit inspects every uptodate callable of every task on every run to pass
+    # task and values; both of ours answer without introspection, and still take them.
+    import inspect
+
+    from symidx_tasks.pipeline.graph import ConfigChanged
+    from symidx_tasks.pipeline.guard import FileGuard
+
+    for check in (ConfigChanged({"a": 1}), FileGuard("/nowhere")):
+        assert list(inspect.signature(check).parameters) == ["task", "values"]
+        assert "__signature__" in type(check).__dict__
+    assert ConfigChanged({"a": 1})(None, {}) is False  # doit's config_changed behaviour, unchanged
+    assert FileGuard("/nowhere")(None, {"result": None, "unstable": False}) is True
+
+
+def test_a_build_runs_without_the_cyclic_collector_and_restores_it(tmp_path: Path) -> None:
+    import gc
+
+    from symidx_tasks.pipeline.build import build, without_cyclic_gc
+
+    seen: list[bool] = []
+    with without_cyclic_gc():
+        seen.append(gc.isenabled())
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with without_cyclic_gc():
+            pass
+        assert not gc.isenabled()  # a caller's choice stays
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError), without_cyclic_gc():
+        raise RuntimeError("a failing run")
+    assert gc.isenabled()
+    repo = write_tree(tmp_path / "repo", SAMPLE)
+    out = io.StringIO()
+    assert build(repo, tmp_path / "index.db", out=out) == 0
+    assert gc.isenabled() and dump(tmp_path / "index.db") == fresh_dump(repo, tmp_path / "fresh")

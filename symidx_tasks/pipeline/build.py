@@ -2,8 +2,10 @@
 `symidx build`, the watcher and the agent hook use instead of a dodo.py."""
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -43,4 +45,24 @@ def build(root: str | os.PathLike[str] = ".", db: str | os.PathLike[str] | None 
     cache ("off", "local", a directory or an fsspec URL; default: the
     config's ``[cache] url``; see pipeline/cache.py)."""
     loader = task_loader(root, db, config=config, strict=strict, outfile=out, cache=cache)
-    return int(DoitMain(loader).run(["run", "-n", str(jobs), *(extra_args or []), "index"]))
+    with without_cyclic_gc():
+        return int(DoitMain(loader).run(["run", "-n", str(jobs), *(extra_args or []), "index"]))
+
+
+@contextmanager
+def without_cyclic_gc() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the block (reference counting
+    still frees nearly everything; the collector runs again after it).
+
+    Loading the task graph and checking it allocate hundreds of thousands of
+    long-lived containers (file_dep lists, doit's decoded file states), and every
+    full collection walks all of them: at 60k files / 1,004 packages, four
+    full collections were 0.18 s of a 1.3 s no-op. Forked workers inherit the
+    setting; builds' peak memory did not move (docs/performance.md)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

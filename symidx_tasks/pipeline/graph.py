@@ -35,7 +35,7 @@ from ..store.resolve import RESOLUTION_VERSION
 from . import cache as result_cache
 from . import seed as index_seed
 from .action import EXTRACTOR_VERSION, FileSpec, extract_package
-from .guard import FileGuard, output_stamp
+from .guard import UPTODATE_SIGNATURE, FileGuard, output_stamp
 from .report import merge_warnings, strict_failure, summary_line
 from .result import FORMAT_VERSION, result_name
 from .timing import extraction_timing, remove_stale_timings, timing_path
@@ -44,6 +44,12 @@ MERGE = "merge"
 STRICT = "strict"
 DISCOVERY_CACHE = ".discovery.pickle"  # in the results dir (see discover/cache.py)
 SHARED_DISCOVERIES = "discovery"  # in a local result cache: discoveries any worktree may reuse
+
+
+class ConfigChanged(config_changed):  # type: ignore[misc]  # doit is untyped
+    """doit's ``config_changed``, carrying its call signature (guard.UPTODATE_SIGNATURE)."""
+
+    __signature__ = UPTODATE_SIGNATURE
 
 
 def task_name(key: str) -> str:
@@ -106,7 +112,7 @@ def index_tasks(
         })],
         "file_dep": result_paths,
         "targets": [str(db)],
-        "uptodate": [config_changed({"schema": SCHEMA_VERSION, "resolution": RESOLUTION_VERSION,
+        "uptodate": [ConfigChanged({"schema": SCHEMA_VERSION, "resolution": RESOLUTION_VERSION,
                                      "keys": sorted(u.key for u in found.units)}),
                      FileGuard(str(db))],
         "clean": [(remove_db, [str(db)])],
@@ -156,7 +162,7 @@ def package_task(root: Path, unit: Unit, config: IndexConfig, out: Path, timing:
         })],
         "file_dep": file_dep,
         "targets": [str(out)],
-        "uptodate": [config_changed(digest), FileGuard(str(out))],
+        "uptodate": [ConfigChanged(digest), FileGuard(str(out))],
         "clean": True,
     }
 

@@ -1,6 +1,7 @@
 """FileGuard: the uptodate check for what doit's file_dep cannot see."""
 from __future__ import annotations
 
+import inspect
 import os
 from functools import partial
 from typing import Any
@@ -21,12 +22,23 @@ def output_stamp(path: str | os.PathLike[str]) -> list[int] | None:
     return None if fingerprint is None else [fingerprint[0], fingerprint[1]]
 
 
+# doit calls inspect.signature on every uptodate callable of every task on every
+# run, to pass ``task`` and ``values``; an object that carries its signature is
+# answered at once (1,004 packages: ~85 ms of a no-op otherwise).
+UPTODATE_SIGNATURE = inspect.Signature([
+    inspect.Parameter("task", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+    inspect.Parameter("values", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+])
+
+
 class FileGuard:
     """uptodate check for what file_dep cannot see: the task's output (a result
     file, the DB) is still the one it wrote, not truncated, damaged, replaced or
     copied over since; and (package tasks) no source kept changing while it was
     read. The action returns ``output_stamp`` of its output as the task value
     ``result`` (and ``unstable``)."""
+
+    __signature__ = UPTODATE_SIGNATURE
 
     def __init__(self, path: str) -> None:
         self.path = path
