@@ -95,6 +95,9 @@ class IndexConfig:
     symbols_exclude_extensions: tuple[str, ...] = ()  # [symbols] exclude_extensions: listed, not parsed
     db: str | None = None  # default DB path for `symidx` commands, relative to the root
     strict: bool = False  # any warning fails the run (for CI); the index is still written
+    # references = false: definitions only (no refs, callers, usage counts), about half
+    # the extraction and most of the merge on real trees (docs/performance.md).
+    references: bool = True
     # [watch] debounce_ms: quiet time before `symidx watch` builds. Not an input
     # of the index, so it does not take part in comparisons (discovery cache).
     watch_debounce_ms: int = field(default=DEFAULT_DEBOUNCE_MS, compare=False)
@@ -387,6 +390,7 @@ _READERS: dict[str, Reader] = {
     "cache": _cache,
     "db": _db,
     "strict": _flag("strict"),
+    "references": _flag("references"),
 }
 
 

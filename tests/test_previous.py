@@ -34,9 +34,9 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = action._parse
 
-    def counting(record: Any, language: str, data: bytes) -> Any:
+    def counting(record: Any, *args: Any) -> Any:
         seen.append(record["path"])
-        return real(record, language, data)
+        return real(record, *args)
 
     monkeypatch.setattr(action, "_parse", counting)
     return seen

@@ -16,9 +16,10 @@ class SourceSymbols:
     references: list[Reference]
 
 
-def extract_source(language: str, source: bytes) -> SourceSymbols:
-    """The symbols and references of one source text, from a single parse (a
-    second parse for the references would cost half as much again)."""
+def extract_source(language: str, source: bytes, references: bool = True) -> SourceSymbols:
+    """The symbols and references (none without ``references``) of one source
+    text, from a single parse (a second parse for the references would cost half
+    as much again)."""
     if not source.endswith(b"\n"):
         # tree-sitter-perl's scanner loops forever on a file ending in `sub #`
         # without a final newline (in C: no callback or signal can stop it).
@@ -30,4 +31,5 @@ def extract_source(language: str, source: bytes) -> SourceSymbols:
     # symbol; it answers no query and must not reach the index.
     symbols = [s for s in extractor_for(language)(root, source) if s.name]
     symbols.sort(key=lambda s: (s.line, s.end_line, s.parent or "", s.name, s.kind))
-    return SourceSymbols(symbols, root.has_error, references_in_tree(language, root, source))
+    uses = references_in_tree(language, root, source) if references else []
+    return SourceSymbols(symbols, root.has_error, uses)

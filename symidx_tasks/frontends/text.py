@@ -101,7 +101,8 @@ def definitions(res: SearchPage[DefinitionRow], p: Params, out: TextIO, err: Tex
         note(err, f"no symbol named {p['name']!r}{_did_you_mean(res)}")
     rows = _symbol_rows(list(res["results"]))
     for row, d in zip(rows, res["results"], strict=True):
-        row[-1] += f"  {_used(d['used']['places'], d['used']['packages'])}"
+        if d["used"] is not None:
+            row[-1] += f"  {_used(d['used']['places'], d['used']['packages'])}"
     table(rows, out, [d["doc"] for d in res["results"]])
     more(res, err, "definitions")
 

@@ -30,6 +30,9 @@ from .previous import REUSABLE, PreviousFile, extractor_id, known_files, previou
 from .timing import write_timing
 
 EXTRACTOR_VERSION = "3"
+# Appended to the extractor id of results extracted without references (config
+# ``references = false``): their rows are not those of a full extraction.
+NO_REFERENCES = "+no-references"
 
 # A file whose average line is this long is minified or generated, not source
 # a person wrote; parsing one costs seconds and hundreds of MB for no API.
@@ -83,6 +86,7 @@ def extract_package(
     warnings: Sequence[str] = (),
     cache: str | None = None,
     cache_marker: str | None = None,
+    references: bool = True,
 ) -> TaskValues:
     """Parse one package's files and write its result file ``out`` atomically;
     with ``timing``, record there when the task started and how long it took
@@ -93,6 +97,8 @@ def extract_package(
     result; a cache failure is recorded in ``cache_marker`` (the build's) and
     the package is extracted as without a cache.
 
+    ``references``: extract references too (config ``references``).
+
     Returns doit task values: the result file's stamp (so a result damaged or
     replaced behind doit's back is noticed) and whether any source kept
     changing while it was read (then the task must run again next time).
@@ -102,19 +108,23 @@ def extract_package(
     found = None
     if cache is not None:
         found = result_cache.lookup(cache, cache_marker, root, key, package, files, max_file_size, warnings,
-                                    EXTRACTOR_VERSION, result_file.FORMAT_VERSION)
+                                    _extractor_version(references), result_file.FORMAT_VERSION)
         if found is not None and found.data is not None:
             digests = {path: [*found.inputs.stamps[path], sha] for path, sha in found.inputs.contents.items()}
             values = finish_package(out, found.data, False, timing, started, time.perf_counter() - clock)
             write_stats(out, read_started, digests)
             return {**values, "digests": _by_dep(root, digests)}
     data, unstable, digests = package_result(root, key, package, files, max_file_size, warnings=warnings,
-                                             previous=out)
+                                             previous=out, references=references)
     if cache is not None and found is not None:
         result_cache.remember(cache, cache_marker, found, data, unstable)
     values = finish_package(out, data, unstable, timing, started, time.perf_counter() - clock)
     write_stats(out, read_started, digests)
     return {**values, "digests": _by_dep(root, digests)}
+
+
+def _extractor_version(references: bool) -> str:
+    return EXTRACTOR_VERSION if references else EXTRACTOR_VERSION + NO_REFERENCES
 
 
 def _by_dep(root: str, digests: dict[str, list[Any]]) -> dict[str, list[Any]]:
@@ -143,6 +153,7 @@ def package_result(
     max_file_size: int,
     warnings: Sequence[str] = (),
     previous: str | None = None,
+    references: bool = True,
 ) -> PackageResult:
     """The encoded result file of one package, whether any source kept
     changing while it was read, and the digests of the files it read. Writes
@@ -159,7 +170,7 @@ def package_result(
     # most files are reused (an edit re-runs a package of thousands), pathlib's
     # objects cost ~17 % of the task (Django: 0.41 -> 0.34 s; docs/performance.md).
     prefix = os.path.join(root, "")
-    extractor = extractor_id(EXTRACTOR_VERSION)
+    extractor = extractor_id(_extractor_version(references))
     earlier = previous_files(previous, key, extractor)
     known = known_files(previous)
     entries = {path: (language, skip) for path, language, skip in files}
@@ -168,7 +179,7 @@ def package_result(
     for _attempt in range(STABILITY_ATTEMPTS):
         for path in pending:
             by_path[path] = extract_file(prefix + path, path, *entries[path], max_file_size, earlier.get(path),
-                                         known.pop(path, None))
+                                         known.pop(path, None), references)
         # A file edited while we read it would leave doit recording the new
         # content as indexed: re-read any whose stamp moved since.
         pending = [p for p in pending if stamp(prefix + p, follow_symlinks=False) != by_path[p].seen]
@@ -221,7 +232,7 @@ def _noted(done: FileResult, note: str) -> FileResult:
 
 def extract_file(
     full: str, path: str, language: str | None, skip: str | None, max_file_size: int,
-    previous: PreviousFile | None = None, known: tuple[Stamp, str] | None = None,
+    previous: PreviousFile | None = None, known: tuple[Stamp, str] | None = None, references: bool = True,
 ) -> FileResult:
     """One file's record for the files table, its symbols, its warning and the
     stamp it was read under (lstat: a symlink is never followed). ``previous``:
@@ -241,7 +252,7 @@ def extract_file(
         unread = _unread(record, skip, max_file_size, known, previous)
         if unread is not None:
             return unread._replace(seen=seen)
-    return _extract_file(full, record, skip, max_file_size, st, previous)._replace(seen=seen)
+    return _extract_file(full, record, skip, max_file_size, st, previous, references)._replace(seen=seen)
 
 
 def _unread(record: FileRecord, skip: str | None, max_file_size: int, known: tuple[Stamp, str],
@@ -281,7 +292,7 @@ def _problem(record: FileRecord, status: str, note: str) -> FileResult:
 
 def _extract_file(
     full: str, record: FileRecord, skip: str | None, max_file_size: int, st: os.stat_result | OSError,
-    previous: PreviousFile | None,
+    previous: PreviousFile | None, references: bool = True,
 ) -> FileResult:
     if isinstance(st, FileNotFoundError):
         return _problem(record, "error", "file vanished before it could be read")
@@ -307,10 +318,10 @@ def _extract_file(
     if _looks_minified(data):
         return _problem(record, "skipped", "minified or generated (very long lines), not parsed")
     reused = _reused(previous, record)
-    return reused if reused is not None else _parse(record, language, data)
+    return reused if reused is not None else _parse(record, language, data, references)
 
 
-def _parse(record: FileRecord, language: str, data: bytes) -> FileResult:
+def _parse(record: FileRecord, language: str, data: bytes, references: bool = True) -> FileResult:
     # The extractors (tree-sitter, the reference queries) load in the process that
     # parses: the main process of a doit run never does, a no-op re-run included.
     from ..extract.languages import parser_for
@@ -332,7 +343,7 @@ def _parse(record: FileRecord, language: str, data: bytes) -> FileResult:
         failed = f"the {language} grammar failed to load ({type(exc).__name__}: {exc}); not parsed"
         return _problem(record, "error", failed)
     try:
-        parsed = extract_source(language, data)
+        parsed = extract_source(language, data, references)
     except Exception as exc:  # a grammar or extractor bug must not lose the package
         return _problem(record, "error", f"{language} extraction failed: {type(exc).__name__}: {exc}")
     record["status"] = "parsed"

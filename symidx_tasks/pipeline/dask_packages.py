@@ -76,6 +76,7 @@ class PackageOffload:
             expected.append((path, *_digest(prefix + path)))
         work = {k: kwargs[k] for k in ("key", "package", "files", "max_file_size")}
         work["warnings"] = list(kwargs.get("warnings", ()))
+        work["references"] = kwargs.get("references", True)
         work.update(root=self.worker_root or root, expected=expected)
         finish = partial(write_result, kwargs["out"], kwargs.get("timing"), stats)
         return Remote(fn=remote_package_result, kwargs=work, finish=finish)
@@ -83,7 +84,8 @@ class PackageOffload:
 
 def remote_package_result(root: str, key: str, package: PackageRecord | None,
                           files: list[tuple[str, str | None, str | None]], max_file_size: int,
-                          expected: list[Expected], warnings: list[str] | None = None) -> Extracted | TaskFailed:
+                          expected: list[Expected], warnings: list[str] | None = None,
+                          references: bool = True) -> Extracted | TaskFailed:
     """On a worker: ``package_result`` under ``root``, provided the files it
     reads are the client's (by size before parsing, by sha256 of the very bytes
     parsed after); otherwise a TaskFailed naming the files that differ."""
@@ -99,7 +101,8 @@ def remote_package_result(root: str, key: str, package: PackageRecord | None,
         return _mismatch(root, key, differ)
     started, clock = time.time(), time.perf_counter()
     # The digests stay here: stamps of this machine's files mean nothing to the client's checker.
-    data, unstable, _ = package_result(root, key, package, files, max_file_size, warnings=warnings or ())
+    data, unstable, _ = package_result(root, key, package, files, max_file_size, warnings=warnings or (),
+                                       references=references)
     seconds = time.perf_counter() - clock
     parsed = {record["path"]: record["sha256"] for record in result_file.read(data).files}
     differ = [f"{path} (content differs)" for path, _size_, sha in expected if parsed.get(path) != sha]

@@ -101,6 +101,10 @@ def index_tasks(
         out = out_dir / result_name(unit.key)
         result_paths.append(str(out))
         yield package_task(root, unit, config, out, timing_path(timings, unit.key), store, marker)
+    merge_settings: dict[str, Any] = {"schema": SCHEMA_VERSION, "resolution": RESOLUTION_VERSION,
+                                      "keys": sorted(u.key for u in found.units)}
+    if not config.references:  # the meta table says whether the index has references
+        merge_settings["references"] = False
     yield {
         "name": MERGE,
         "doc": "merge the per-package result files into the SQLite index",
@@ -109,12 +113,11 @@ def index_tasks(
             "root": str(root), "discover_seconds": discover_seconds,
             "timings_dir": str(timings), "build_started": build_started,
             "cache": store, "cache_max_bytes": config.cache_max_bytes, "cache_marker": marker,
+            "references": config.references,
         })],
         "file_dep": result_paths,
         "targets": [str(db)],
-        "uptodate": [ConfigChanged({"schema": SCHEMA_VERSION, "resolution": RESOLUTION_VERSION,
-                                     "keys": sorted(u.key for u in found.units)}),
-                     FileGuard(str(db))],
+        "uptodate": [ConfigChanged(merge_settings), FileGuard(str(db))],
         "clean": [(remove_db, [str(db)])],
         "verbosity": 2,  # the merge prints its summary and the warnings of what it loaded
     }
@@ -148,6 +151,8 @@ def package_task(root: Path, unit: Unit, config: IndexConfig, out: Path, timing:
     }
     if unit.warnings:  # only then: the digest of every other unit stays as it was
         settings["warnings"] = unit.warnings
+    if not config.references:  # likewise: indexes built with references keep their digests
+        settings["references"] = False
     digest = hashlib.sha256(
         json.dumps(settings, sort_keys=True, separators=(",", ":")).encode("ascii")
     ).hexdigest()
@@ -159,6 +164,7 @@ def package_task(root: Path, unit: Unit, config: IndexConfig, out: Path, timing:
             "root": str(root), "key": unit.key, "package": package, "files": files,
             "max_file_size": config.max_file_size, "out": str(out), "timing": str(timing),
             "warnings": list(unit.warnings), "cache": cache, "cache_marker": cache_marker,
+            "references": config.references,
         })],
         "file_dep": file_dep,
         "targets": [str(out)],
@@ -170,7 +176,7 @@ def package_task(root: Path, unit: Unit, config: IndexConfig, out: Path, timing:
 def run_merge(db: str, results_dir: str, keys: list[str], root: str, discover_seconds: float | None,
               timings_dir: str, build_started: float, cache: str | None = None,
               cache_max_bytes: int = result_cache.DEFAULT_MAX_BYTES, cache_marker: str | None = None,
-              ) -> dict[str, Any]:
+              references: bool = True) -> dict[str, Any]:
     """The merge task's action: merge (with what the build measured), print
     the summary, return the DB's stamp as task values (FileGuard checks the
     DB against it). With a cache: print the build's cache warning (one per
@@ -184,7 +190,7 @@ def run_merge(db: str, results_dir: str, keys: list[str], root: str, discover_se
     local = cache if cache is not None and result_cache.is_local(cache) else None
     seed = index_seed.seed_path(local, keys) if local is not None else None
     stats = merge_results(db, results_dir, keys, root=root, discover_seconds=discover_seconds, extract=extract,
-                          seed=seed)
+                          seed=seed, references=references)
     remove_stale_timings(timings_dir, keys)
     for line in merge_warnings(stats):
         print(line, file=sys.stderr)

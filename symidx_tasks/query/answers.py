@@ -65,7 +65,7 @@ class Usage(TypedDict):
 class DefinitionRow(SymbolRow):
     """A definition as ``symbol`` answers it: the symbol and where it is used."""
 
-    used: Usage
+    used: Usage | None  # None: the index was built without references
 
 
 class FileRow(TypedDict):

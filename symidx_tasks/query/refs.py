@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import cast, get_args
 
-from ..errors import InvalidArgument
+from ..errors import InvalidArgument, QueryError
 from .answers import (
     CallerRow,
     CallersPage,
@@ -52,6 +52,22 @@ def _kind_filter(kind: str | None) -> str:
     return " AND r.kind = :kind"
 
 
+REFERENCES_OFF = ("this index was built without references (`references = false` in its config): "
+                  "remove that setting and rebuild to ask where a symbol is used")
+
+
+def has_references(conn: sqlite3.Connection) -> bool:
+    """False for an index built with ``references = false`` in its config."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'references'").fetchone()
+    return row is None or row[0] != "off"
+
+
+def _require_references(conn: sqlite3.Connection) -> None:
+    # An empty answer would read as "nobody uses it".
+    if not has_references(conn):
+        raise QueryError(REFERENCES_OFF)
+
+
 def find_references(conn: sqlite3.Connection, name: str, package: str | None = None, kind: str | None = None,
                     limit: int | None = LIST_LIMIT, offset: int = 0) -> SearchPage[ReferenceRow]:
     """Every reference to ``name``, in file, line and column order, each with the
@@ -64,6 +80,7 @@ def find_references(conn: sqlite3.Connection, name: str, package: str | None = N
     type, constant). Suggestions are nearest symbol names when nothing matched.
     """
     lim, off = limits(limit, offset)
+    _require_references(conn)
     name = name.strip()
     defs, args = _targets(conn, name, package)
     hits = f"SELECT t.ref_id FROM ref_targets t WHERE t.symbol_id IN ({defs})"
@@ -125,6 +142,7 @@ def get_callers(conn: sqlite3.Connection, symbol: str, package: str | None = Non
     kind None.
     """
     lim, off = limits(limit, offset)
+    _require_references(conn)
     symbol = symbol.strip()
     defs, args = _targets(conn, symbol, package)
     rows = conn.execute(

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlite3
 
 from .answers import DefinitionRow, SearchPage, SymbolRow
-from .refs import usage_of
+from .refs import has_references, usage_of
 from .rows import (
     DEFAULT_LIMIT,
     LIST_LIMIT,
@@ -87,7 +87,8 @@ def get_symbol(conn: sqlite3.Connection, name: str, kind: str | None = None, pac
             rows = conn.execute(
                 f"SELECT s.id, {SYMBOL_COLUMNS} {base} ORDER BY s.package IS NULL, s.package, s.file_path, s.line"
                 " LIMIT :lim OFFSET :off", {**params, "lim": lim, "off": off}).fetchall()
-            used = usage_of(conn, [r["id"] for r in rows])
-            found: list[DefinitionRow] = [{**symbol_row(r), "used": used[r["id"]]} for r in rows]
+            # None: the index was built without references, so how much is unknown.
+            used = usage_of(conn, [r["id"] for r in rows]) if has_references(conn) else {}
+            found: list[DefinitionRow] = [{**symbol_row(r), "used": used.get(r["id"])} for r in rows]
             return with_suggestions(conn, page(found, total, offset, limit), name, "symbol")
     return with_suggestions(conn, page([], 0, offset, limit), name, "symbol")

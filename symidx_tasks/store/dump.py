@@ -34,7 +34,7 @@ REF_TARGETS = (
     " FROM ref_targets t LEFT JOIN refs r ON r.id = t.ref_id LEFT JOIN symbols s ON s.id = t.symbol_id"
 )
 STABLE_META = ("schema_version", "count_packages", "count_dependencies", "count_files", "count_symbols",
-               "count_refs", "count_ref_targets", "count_warnings")
+               "count_refs", "count_ref_targets", "count_warnings", "references")
 
 
 def dump_lines(conn: sqlite3.Connection) -> Iterator[str]:

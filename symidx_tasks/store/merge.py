@@ -80,11 +80,12 @@ class _Inputs:
     started: float  # perf_counter at the start of the merge
     discover_seconds: float | None
     extract: ExtractTiming | None
+    references: bool
 
 
 def merge_results(
     db: str, results_dir: str, keys: Iterable[str], root: str = "", discover_seconds: float | None = None,
-    extract: ExtractTiming | None = None, seed: str | None = None,
+    extract: ExtractTiming | None = None, seed: str | None = None, references: bool = True,
 ) -> MergeStats:
     """The merge task's action: bring ``db`` in line with the result files of
     ``keys``. ``discover_seconds`` and ``extract`` (what the build measured
@@ -94,8 +95,12 @@ def merge_results(
     checkout's index of the same packages) instead of an empty file: the merge
     reconciles any index with the result files by digest, so the copy changes
     only how many packages are reloaded, never the content. A missing seed is
-    ignored; an unusable one is reported in ``seed_problem``."""
-    inputs = _Inputs(Path(results_dir), sorted(keys), root, time.perf_counter(), discover_seconds, extract)
+    ignored; an unusable one is reported in ``seed_problem``.
+
+    ``references``: whether the package tasks extracted references (config
+    ``references``), recorded in the meta table for the commands that read them."""
+    inputs = _Inputs(Path(results_dir), sorted(keys), root, time.perf_counter(), discover_seconds, extract,
+                     references)
     target = Path(db)
 
     def load(conn: sqlite3.Connection) -> MergeStats:
@@ -396,6 +401,7 @@ def _write_meta(conn: sqlite3.Connection, inputs: _Inputs, stats: MergeStats) ->
         "duration_merge_s": _seconds(stats.seconds),
         # JSON list of [package key, seconds], slowest first
         "slowest_packages": None if extract is None else to_json([list(p) for p in extract.slowest]),
+        "references": "on" if inputs.references else "off",
         **counts,
     }
     conn.executemany(
