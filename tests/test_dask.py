@@ -25,6 +25,7 @@ from doit.cmd_base import ModuleTaskLoader  # noqa: E402
 
 from bench.generate import generate  # noqa: E402
 from symidx_tasks.errors import UsageError  # noqa: E402
+from symidx_tasks.pipeline import cache as result_cache  # noqa: E402
 from symidx_tasks.pipeline.build import task_loader  # noqa: E402
 from symidx_tasks.pipeline.dask_command import Cluster, DaskSettings, dask_main  # noqa: E402
 from symidx_tasks.pipeline.dask_packages import run_doit  # noqa: E402
@@ -133,10 +134,10 @@ class DaskBuild:
 
 
 def _dask_build(root: Path, tmp: Path, scheduler: str, worker_root: Path | None = None,
-                name: str = "dask") -> DaskBuild:
+                name: str = "dask", cache: str | None = None) -> DaskBuild:
     db = tmp / name / "index.db"
     out = io.StringIO()
-    loader = task_loader(root, db, outfile=out)
+    loader = task_loader(root, db, outfile=out, cache=cache)
     # A second client only watches: the scheduler's task stream says which
     # tasks ran on the cluster, and on which worker.
     with _client(scheduler) as watcher:
@@ -171,6 +172,25 @@ def test_example_on_the_cluster_equals_a_one_process_build(cluster: DaskProcesse
     again = _dask_build(root, tmp_path, cluster.address)
     assert again.code == 0 and again.ran == {}
     assert "0 extracted, 17 up to date" in again.out
+
+
+def test_a_result_cache_is_filled_by_the_cluster_and_serves_the_next_build(
+        cluster: DaskProcesses, tmp_path: Path) -> None:
+    root = _copy_example(tmp_path)
+    expected = _reference(root, tmp_path)
+    store = tmp_path / "cache"
+    first = _dask_build(root, tmp_path, cluster.address, name="first", cache=str(store))
+    assert first.code == 0, first.out
+    assert dump(first.db) == expected and set(first.ran) == _package_tasks(first.db)
+    # What the workers extracted was stored: one object per package.
+    assert len(list(store.rglob(f"*{result_cache.OBJECT_SUFFIX}"))) == len(_package_tasks(first.db))
+    # Another checkout's first build (its own index and doit state) takes every package from there.
+    second = _dask_build(root, tmp_path, cluster.address, name="second", cache=str(store))
+    assert second.code == 0, second.out
+    assert second.ran == {}  # nothing sent to the cluster
+    assert dump(second.db) == expected
+    results = sorted((first.db.parent / "results").glob("*.json"))
+    assert results and all(p.read_bytes() == (second.db.parent / "results" / p.name).read_bytes() for p in results)
 
 
 @pytest.fixture(scope="module")

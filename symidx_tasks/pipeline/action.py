@@ -108,7 +108,7 @@ def extract_package(
     found = None
     if cache is not None:
         found = result_cache.lookup(cache, cache_marker, root, key, package, files, max_file_size, warnings,
-                                    _extractor_version(references), result_file.FORMAT_VERSION)
+                                    extractor_version(references), result_file.FORMAT_VERSION)
         if found is not None and found.data is not None:
             digests = {path: [*found.inputs.stamps[path], sha] for path, sha in found.inputs.contents.items()}
             values = finish_package(out, found.data, False, timing, started, time.perf_counter() - clock)
@@ -123,7 +123,8 @@ def extract_package(
     return {**values, "digests": _by_dep(root, digests)}
 
 
-def _extractor_version(references: bool) -> str:
+def extractor_version(references: bool) -> str:
+    """EXTRACTOR_VERSION, marked when references are not extracted."""
     return EXTRACTOR_VERSION if references else EXTRACTOR_VERSION + NO_REFERENCES
 
 
@@ -170,7 +171,7 @@ def package_result(
     # most files are reused (an edit re-runs a package of thousands), pathlib's
     # objects cost ~17 % of the task (Django: 0.41 -> 0.34 s; docs/performance.md).
     prefix = os.path.join(root, "")
-    extractor = extractor_id(_extractor_version(references))
+    extractor = extractor_id(extractor_version(references))
     earlier = previous_files(previous, key, extractor)
     known = known_files(previous)
     entries = {path: (language, skip) for path, language, skip in files}

@@ -12,6 +12,11 @@ return bytes) plus a write of the result file. On Dask the two halves split:
 - client, on completion: write the bytes atomically as the result file (and
   the timing sidecar) and return the task values ``extract_package`` returns.
 
+With a result cache (``cache=``), the client looks each package up first: a
+hit runs the task on the client (``extract_package`` takes the result from the
+cache; the files are hashed a second time for that), a miss goes to a worker
+and its result is stored in the cache when it comes back.
+
 Every other task (the merge, a user's own) runs on the client.
 """
 from __future__ import annotations
@@ -30,8 +35,9 @@ from doit.exceptions import TaskFailed
 from ..errors import UsageError
 from ..fileio import Stamp, stamp
 from ..model import PackageRecord
+from . import cache as result_cache
 from . import result as result_file
-from .action import TaskValues, extract_package, finish_package, package_result
+from .action import TaskValues, extract_package, extractor_version, finish_package, package_result
 from .dask_command import CONNECT_SECONDS, Cluster, DaskSettings, SchedulerUnreachable, dask_main
 from .dask_runner import Remote
 
@@ -66,6 +72,9 @@ class PackageOffload:
         if len(actions) != 1 or getattr(actions[0], "py_callable", None) is not extract_package:
             return None
         kwargs = dict(actions[0].kwargs)
+        found = _lookup(kwargs)
+        if found is not None and found.data is not None:
+            return None  # in the cache: no worker needed (see the module's docstring)
         root = kwargs["root"]
         prefix = f"{root}{os.sep}"
         stats, expected = [], []
@@ -79,7 +88,30 @@ class PackageOffload:
         work["references"] = kwargs.get("references", True)
         work.update(root=self.worker_root or root, expected=expected)
         finish = partial(write_result, kwargs["out"], kwargs.get("timing"), stats)
+        if found is not None:
+            finish = partial(_stored, finish, kwargs["cache"], kwargs.get("cache_marker"), found)
         return Remote(fn=remote_package_result, kwargs=work, finish=finish)
+
+
+def _lookup(kwargs: dict[str, Any]) -> result_cache.Lookup | None:
+    """The cache's answer for a package task's arguments; None without a cache."""
+    if kwargs.get("cache") is None:
+        return None
+    return result_cache.lookup(
+        kwargs["cache"], kwargs.get("cache_marker"), kwargs["root"], kwargs["key"], kwargs["package"],
+        kwargs["files"], kwargs["max_file_size"], kwargs.get("warnings", ()),
+        extractor_version(kwargs.get("references", True)), result_file.FORMAT_VERSION)
+
+
+def _stored(finish: Any, url: str, marker: str | None, found: result_cache.Lookup,
+            returned: Extracted | TaskFailed) -> TaskValues | TaskFailed:
+    """``finish`` (write_result), then the worker's result into the cache, under
+    the key of the files the client hashed (``remember`` checks they are the ones parsed)."""
+    values = finish(returned)
+    if not isinstance(returned, TaskFailed) and not isinstance(values, TaskFailed):
+        data, unstable, _started, _seconds = returned
+        result_cache.remember(url, marker, found, data, unstable or bool(values.get("unstable")))
+    return values
 
 
 def remote_package_result(root: str, key: str, package: PackageRecord | None,
