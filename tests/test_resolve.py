@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from symidx_tasks.model import FileRecord
+from symidx_tasks.store import resolve as resolve_module
 from symidx_tasks.store.dump import REF_TARGETS
-from symidx_tasks.store.resolve import AMBIGUOUS_LIMIT, NAME_LIMIT, module_candidates, module_files, package_keys
+from symidx_tasks.store.modules import module_candidates, module_files, package_keys
+from symidx_tasks.store.resolve import AMBIGUOUS_LIMIT, NAME_LIMIT
 
 from .indexing import build, dump, fresh_dump
 from .trees import write_tree
@@ -221,6 +223,28 @@ def _edit_core(root: Path) -> None:
     path.write_text("\n\n" + path.read_text() + "\ndef later():\n    pass\n")
 
 
+def _edit_core_body(root: Path) -> None:
+    # Core's money.py reloads with every name it defines kept (lines move, a body
+    # changes): its symbols are new rows, and the references to them keep their
+    # targets without being resolved again.
+    path = root / CORE
+    path.write_text("\n\n" + path.read_text().replace("    return x\n", "    return x + 0\n"))
+
+
+def _edit_last_body(root: Path) -> None:
+    # Report.pm's symbols are the index's last rows (tools/rep loads last): reloaded,
+    # they take the same rowids again, and run.pl's uses must point at the new rows.
+    path = root / "tools/rep/lib/Acme/Report.pm"
+    path.write_text(path.read_text().replace("bless {}, shift", "bless { ok => 1 }, shift"))
+
+
+def _define_convert_twice(root: Path) -> None:
+    # money.py defines convert once more (same file, same name): app's imports of it
+    # now resolve to both, though no name appeared or went.
+    path = root / CORE
+    path.write_text(path.read_text() + "\nclass Rates:\n    def convert(self):\n        pass\n")
+
+
 def _new_module(root: Path) -> None:
     # A new top-level module of other: a package key changes, so any import may
     # move. app's `from acme_compat import shim` now names a module of the repo,
@@ -258,7 +282,10 @@ EDITS = {"name crosses the limit": (_add_common, True), "imported package reload
          "package keys change": (_new_module, True), "imported package removed": (_remove_core, True),
          "guessed target renamed": (_rename_in_other, True), "named file loses the name": (_unname_convert, True),
          "dependency name no longer ambiguous": (_fewer_perimeters, True),
-         "added file becomes the named module": (_shadow_money, True)}
+         "added file becomes the named module": (_shadow_money, True),
+         "a body edited, every name kept": (_edit_core_body, False),
+         "the last rows reloaded, rowids reused": (_edit_last_body, False),
+         "the named file defines a name once more": (_define_convert_twice, True)}
 
 
 @pytest.mark.parametrize("name", list(EDITS))
@@ -278,6 +305,32 @@ def test_incremental_resolution_equals_fresh(name: str, tmp_path: Path) -> None:
         assert all(None not in row for row in conn.execute(REF_TARGETS))
     finally:
         conn.close()
+
+
+def test_a_reload_that_keeps_every_name_resolves_only_its_own_references(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_tree(tmp_path / "repo", TREE)
+    db = tmp_path / "state" / "index.db"
+    build(root, db)
+    scoped: list[set[str]] = []
+    real = resolve_module._bind_imports
+
+    def spy(conn: sqlite3.Connection) -> None:
+        scoped.append({path for (path,) in conn.execute(
+            "SELECT DISTINCT r.file_path FROM temp.scope s JOIN refs r ON r.id = s.id")})
+        real(conn)
+
+    monkeypatch.setattr(resolve_module, "_bind_imports", spy)
+    report = root / "libs/app/acme_app/report.py"
+    report.write_text(report.read_text() + "\n# a comment\n")  # names kept, references kept
+    _edit_core_body(root)  # names kept, no references of its own
+    build(root, db)
+    assert scoped == [{"libs/app/acme_app/report.py"}]
+    assert dump(db) == fresh_dump(root, tmp_path / "scratch")
+    _define_convert_twice(root)  # a name's count moved: every reference to it is resolved again
+    build(root, db)
+    assert MAIN in scoped[-1]
+    assert dump(db) == fresh_dump(root, tmp_path / "scratch")
 
 
 def test_what_the_edits_changed(tmp_path: Path) -> None:

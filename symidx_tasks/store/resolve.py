@@ -8,7 +8,7 @@ first rule that applies decides:
    equals N, or, when R has a receiver, the receiver's first segment (``t`` in
    ``t.issue()``, also a module's first segment: ``shop_auth`` in
    ``shop_auth.tokens.issue()``). The import's module names packages Q
-   (``package_keys``; relative imports name P itself); R's targets are the
+   (``package_keys``, store/modules.py; relative imports name P itself); R's targets are the
    symbols named N in Q — named as imported when R is an aliased name
    (``import {a as b}``; ``b()`` names ``a``). When the module also names
    files of Q (``module_files``: ``./util``, ``@scope/pkg/2024/ToLength``,
@@ -56,7 +56,7 @@ import hashlib
 import posixpath
 import sqlite3
 
-from ..model import FileRecord, PackageRecord
+from .modules import SELF, module_candidates, module_files
 
 # Bump when the rules change: an index resolved by other rules is resolved
 # again in full by its next merge (meta ``resolution_version``), which doit runs
@@ -72,164 +72,6 @@ NAME_LIMIT = 3
 # no answer either. Measured on the real bench trees, this cuts the stored
 # targets by about half at little recall (docs/performance.md).
 AMBIGUOUS_LIMIT = 8
-
-# How a module is spelled per language family: key prefix of package_keys.
-_SELF = ""  # a relative import: the importing package itself
-_JS = frozenset({"typescript", "tsx", "javascript"})
-_JVM = frozenset({"java", "kotlin"})
-# The files a JS/TS module path P can name, in the order resolvers try them:
-# P.<ext>, then P/index.<ext>; TypeScript files first for a TypeScript
-# importer (compiled .js output often sits beside its .ts, .d.ts beside .mjs).
-_TS_EXTS = (".ts", ".tsx", ".d.ts", ".mts", ".cts")
-_JS_EXTS = (".js", ".mjs", ".cjs", ".jsx")
-# TypeScript's ESM imports spell a .ts file as .js: `./util.js` names util.ts.
-_JS_AS_TS = {".js": (".ts", ".tsx", ".d.ts"), ".jsx": (".tsx",), ".mjs": (".mts", ".d.mts"),
-             ".cjs": (".cts", ".d.cts")}
-
-
-def package_keys(package: PackageRecord | None, files: list[FileRecord]) -> list[str]:
-    """The keys an import can name this unit by, sorted: its match key (npm,
-    cargo, go and ruby modules are spelled like their match keys), plus the
-    module names its files define: ``py:<top-level module>``,
-    ``jvm:<package>`` (from a Java/Kotlin file's directory under its source
-    root) and ``perl:<A::B>`` (from ``lib/A/B.pm``)."""
-    keys = {package["match_key"]} if package is not None and package["match_key"] else set()
-    base = "" if package is None or package["path"] == "." else package["path"] + "/"
-    for record in files:
-        path, language = record["path"], record["language"]
-        rel = path[len(base):] if path.startswith(base) else path
-        key = None
-        if language == "python":
-            key = _python_key(rel)
-        elif language in _JVM:
-            key = _jvm_key(rel)
-        elif language == "perl" and rel.endswith(".pm"):
-            key = _perl_key(rel)
-        if key is not None:
-            keys.add(key)
-    return sorted(keys)
-
-
-def _python_key(rel: str) -> str | None:
-    rel = rel.removeprefix("src/")
-    head, sep, _ = rel.partition("/")
-    top = head if sep else head.rsplit(".", 1)[0]
-    return f"py:{top}" if top.isidentifier() else None
-
-
-def _jvm_key(rel: str) -> str | None:
-    parts = rel.split("/")[:-1]
-    # The package starts after the source root: .../java/ or .../kotlin/ (Maven and
-    # Gradle layouts, Kotlin multiplatform), else after a leading src/.
-    roots = [i for i, part in enumerate(parts) if part in ("java", "kotlin")]
-    if roots:
-        parts = parts[roots[0] + 1:]
-    elif parts[:1] == ["src"]:
-        parts = parts[1:]
-    return f"jvm:{'.'.join(parts)}" if parts else None
-
-
-def _perl_key(rel: str) -> str | None:
-    parts = rel.removesuffix(".pm").split("/")
-    if "lib" in parts:
-        parts = parts[parts.index("lib") + 1:]
-    return f"perl:{'::'.join(parts)}" if parts and all(parts) else None
-
-
-def module_candidates(language: str | None, module: str) -> list[str]:
-    """The package keys ``module`` may name, most specific first ("" = the
-    importing package itself); the first key some package has decides."""
-    if language == "python":
-        return [_SELF] if module.startswith(".") else [f"py:{module.split('.', 1)[0]}"]
-    if language in _JS:
-        if module.startswith((".", "/")):
-            return [_SELF]
-        parts = module.split("/")
-        return [f"npm:{'/'.join(parts[:2] if module.startswith('@') else parts[:1])}"]
-    if language == "go":
-        parts = module.split("/")
-        return [f"go:{'/'.join(parts[:n])}" for n in range(len(parts), 0, -1)]
-    if language == "rust":
-        first = module.split("::", 1)[0]
-        return [_SELF] if first in ("crate", "self", "super") else [f"cargo:{first.replace('_', '-')}"]
-    if language in _JVM:
-        # `import a.b.C`: module a.b; `import a.b.C.Inner`: module a.b.C, a class.
-        return [f"jvm:{module}", f"jvm:{module.rsplit('.', 1)[0]}"]
-    if language == "perl":
-        return [f"perl:{module}"]
-    if language == "ruby":
-        return [_SELF] if module.startswith(".") else [f"ruby:{module.split('/', 1)[0]}"]
-    return []
-
-
-def module_files(language: str | None, module: str, importer: str, root: str) -> list[tuple[str, ...]]:
-    """The files ``module``, imported by the file ``importer``, names in the
-    package at directory ``root`` ("" = the repo root): of each tuple, the
-    first path that exists (as a resolver tries them). Empty when it names no
-    specific file (a bare package) or the language's layout is not known."""
-    if language == "python":
-        return _python_files(module, importer, root)
-    if language in _JS:
-        return _js_files(module, importer, root, ts_first=language != "javascript")
-    if language == "rust":
-        return _rust_files(module, root)
-    return []
-
-
-def _join(*parts: str) -> str:
-    """The normalized path of ``parts`` joined, "" for the repo root; it may start with ".." (outside)."""
-    path = posixpath.normpath("/".join(part for part in parts if part))
-    return "" if path == "." else path
-
-
-def _python_files(module: str, importer: str, root: str) -> list[tuple[str, ...]]:
-    dots = len(module) - len(module.lstrip("."))
-    names = [name for name in module[dots:].split(".") if name]
-    if dots:  # `.` is the importer's directory, each further dot one up
-        bases = [_join(posixpath.dirname(importer), *[".."] * (dots - 1))]
-    else:  # the source root: top-level or src/ (as package_keys finds the top module)
-        bases = [root, _join(root, "src")]
-    found = []
-    for base in bases:
-        path = _join(base, *names)
-        if path.startswith(".."):
-            continue
-        # A package wins over a module; a stub only stands in for a missing source.
-        found.append(tuple(f"{stem}{ext}" for ext in (".py", ".pyi")
-                           for stem in (_join(path, "__init__"), *([path] if names else []))))
-    return found
-
-
-def _js_files(module: str, importer: str, root: str, ts_first: bool) -> list[tuple[str, ...]]:
-    if module.startswith("."):
-        path = _join(posixpath.dirname(importer), module)
-    elif module.startswith("/"):
-        return []
-    else:  # a package subpath, relative to the package's directory
-        parts = module.split("/")
-        sub = parts[2:] if module.startswith("@") else parts[1:]
-        if not sub:
-            return []
-        path = _join(root, *sub)
-    if not path or path.startswith(".."):
-        return []
-    stem, ext = posixpath.splitext(path)
-    exts = _TS_EXTS + _JS_EXTS if ts_first else _JS_EXTS + _TS_EXTS
-    as_ts = [stem + e for e in _JS_AS_TS.get(ext, ())] if ts_first else []
-    return [(*as_ts, path, *[path + e for e in exts], *[f"{path}/index{e}" for e in exts])]
-
-
-def _rust_files(module: str, root: str) -> list[tuple[str, ...]]:
-    # `crate::a::b` or `other_crate::a::b`: src/a/b.rs or src/a/b/mod.rs; self
-    # and super depend on the importer's own module path: not narrowed.
-    first, *names = module.split("::")
-    if first in ("self", "super"):
-        return []
-    if not names:  # the crate root: a library's, a binary's
-        return [(_join(root, "src", "lib.rs"),), (_join(root, "src", "main.rs"),)]
-    path = _join(root, "src", *names)
-    return [(path + ".rs", _join(path, "mod.rs"))]
-
 
 def key_state(conn: sqlite3.Connection) -> str:
     """A digest of what decides where any import points: the packages, their
@@ -271,24 +113,63 @@ class Changes:
 
     def touch_files(self, package: str | None, loaded: bool, every_name: bool) -> None:
         """``touch`` for the files of ``package`` in temp.changed_files only: the other
-        files' rows stay, and so do their references' targets unless a name moved.
-        ``every_name``: files were added or removed, which can change the file an
+        files' rows stay, and so do their references' targets unless a name moved
+        (``_carry_targets``). ``every_name``: files were added or removed, which can change the file an
         import names (``./util`` is util.ts once it exists, no longer util/index.ts):
         then every name the package defines may resolve elsewhere."""
         if self.full:
             return
         changed = "package IS ? AND file_path IN (SELECT path FROM temp.changed_files)"
-        names = "package IS ?" if every_name else changed
-        self.conn.execute(f"INSERT OR IGNORE INTO temp.changed_names SELECT name FROM symbols WHERE {names}",
-                          (package,))
         if loaded:
             self.conn.execute(f"INSERT OR IGNORE INTO temp.reloaded_refs SELECT id FROM refs WHERE {changed}",
                               (package,))
+        if every_name:
+            self.conn.execute("INSERT OR IGNORE INTO temp.changed_names SELECT name FROM symbols WHERE package IS ?",
+                              (package,))
+            return
+        # The files' definitions before the delete and after the load: _carry_targets compares them.
+        defs = "new_defs" if loaded else "old_defs"
+        self.conn.execute(f"CREATE TEMP TABLE {defs} AS SELECT id, file_path, name, language FROM symbols"
+                          f" WHERE {changed}", (package,))
+        if loaded:
+            _carry_targets(self.conn)
 
     def close(self) -> None:
         if not self.full:
             self.conn.execute("DROP TABLE temp.changed_names")
             self.conn.execute("DROP TABLE temp.reloaded_refs")
+
+
+def _carry_targets(conn: sqlite3.Connection) -> None:
+    """After a per-file reload (temp.old_defs: the reloaded files' symbols before,
+    temp.new_defs: after): a file that defines the same names as before (as many
+    of each, in the same language) can change no other reference's resolution,
+    since every rule takes all or none of a file's symbols of one name and
+    counts them the same; those references keep their targets, moved to the new
+    rows. The names of the other files go to temp.changed_names: every reference
+    to them is resolved again. (The reloaded files' own references are, always.)
+    An edit inside a body of a file whose names are used everywhere (Django's
+    ``gettext``) then re-resolves its own references only."""
+    counts = "SELECT file_path, name, language, count(*) FROM temp.{} GROUP BY file_path, name, language"
+    conn.execute(
+        f"CREATE TEMP TABLE moved AS SELECT file_path FROM ({counts.format('old_defs')} EXCEPT"
+        f" {counts.format('new_defs')}) UNION SELECT file_path FROM ({counts.format('new_defs')} EXCEPT"
+        f" {counts.format('old_defs')})")
+    conn.execute(
+        "INSERT OR IGNORE INTO temp.changed_names SELECT name FROM temp.old_defs"
+        " WHERE file_path IN (SELECT file_path FROM temp.moved) UNION SELECT name FROM temp.new_defs"
+        " WHERE file_path IN (SELECT file_path FROM temp.moved)")
+    # Collected before the old rows go: a new symbol may reuse an old one's rowid.
+    conn.execute(
+        "CREATE TEMP TABLE carried AS SELECT DISTINCT t.ref_id, n.id AS symbol_id, t.how FROM temp.old_defs o"
+        # CROSS JOIN: from the few old rows through ref_targets' symbol index, not a scan of ref_targets.
+        " CROSS JOIN ref_targets t ON t.symbol_id = o.id"
+        " JOIN temp.new_defs n ON n.file_path = o.file_path AND n.name = o.name"
+        " WHERE o.file_path NOT IN (SELECT file_path FROM temp.moved)")
+    conn.execute("DELETE FROM ref_targets WHERE symbol_id IN (SELECT id FROM temp.old_defs)")
+    conn.execute("INSERT INTO ref_targets(ref_id, symbol_id, how) SELECT ref_id, symbol_id, how FROM temp.carried")
+    for table in ("old_defs", "new_defs", "moved", "carried"):
+        conn.execute(f"DROP TABLE temp.{table}")
 
 
 def _family(column: str) -> str:
@@ -330,11 +211,13 @@ def _incremental_scope(conn: sqlite3.Connection, reloaded: list[str | None]) -> 
     conn.executemany("INSERT OR IGNORE INTO temp.scope SELECT id FROM refs WHERE package IS ?",
                      [(p,) for p in reloaded])
     conn.execute("INSERT OR IGNORE INTO temp.scope SELECT id FROM temp.reloaded_refs")
+    # CROSS JOIN: from the changed names (often none) through refs' name index; the
+    # planner, knowing nothing of the temp table, would scan every import instead.
     conn.execute("INSERT OR IGNORE INTO temp.scope SELECT r.id FROM temp.changed_names c"
-                 " JOIN refs r ON r.name = c.name")
+                 " CROSS JOIN refs r ON r.name = c.name")
     conn.execute(
         "INSERT OR IGNORE INTO temp.scope SELECT r.id FROM temp.changed_names c"
-        " JOIN refs i ON i.name = c.name AND i.kind = 'import' AND i.alias IS NOT NULL"
+        " CROSS JOIN refs i ON i.name = c.name AND i.kind = 'import' AND i.alias IS NOT NULL"
         " JOIN refs r ON r.package IS i.package AND r.file_path = i.file_path AND r.name = i.alias")
     conn.execute("DELETE FROM ref_targets WHERE ref_id IN (SELECT id FROM temp.scope)")
 
@@ -359,7 +242,7 @@ def _bind_imports(conn: sqlite3.Connection) -> None:
         "SELECT DISTINCT package, language, module FROM temp.imports WHERE module IS NOT NULL").fetchall()
     for package, language, module in modules:
         for candidate in module_candidates(language, module):
-            found = [package] if candidate == _SELF else keys.get(candidate)
+            found = [package] if candidate == SELF else keys.get(candidate)
             if found:
                 targets += [(package, language, module, target) for target in found]
                 break

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..model import UNOWNED_KEY, ResultFile
 from .db import FTS_TABLES
-from .resolve import package_keys
+from .modules import package_keys
 
 
 def package_column(key: str) -> str | None:
