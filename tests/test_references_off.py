@@ -87,3 +87,17 @@ def test_switching_references_off_and_on_converges_to_fresh_builds(tmp_path: Pat
     assert dump(db) == fresh_dump(repo, tmp_path / "fresh-off", config=OFF)
     build(repo, db, config=dataclasses.replace(OFF, references=True))
     assert dump(db) == fresh_dump(repo, tmp_path / "fresh-on")
+
+
+def test_status_says_whether_the_index_has_references(tmp_path: Path) -> None:
+    repo = write_tree(tmp_path / "repo", SAMPLE)
+    full, defs = tmp_path / "full" / "index.db", tmp_path / "defs" / "index.db"
+    build(repo, full)
+    build(repo, defs, config=OFF)
+    code, out, _ = _cli(full, "status", "--no-check-stale")
+    refs = _rows(full, "SELECT count(*) FROM refs")[0][0]
+    assert code == 0 and f"references: {refs} uses, " in out
+    code, out, _ = _cli(defs, "status", "--no-check-stale")
+    assert code == 0 and "references: off (`references = false` in the config)" in out
+    code, out, _ = _cli(defs, "status", "--no-check-stale", "--json")
+    assert json.loads(out)["references"] is False

@@ -295,6 +295,8 @@ def status(res: Status, p: Params, out: TextIO, err: TextIO) -> None:
         f"git commit: {res['git_commit'] or '-'}",
         f"contents:   {c.get('packages', 0)} packages, {c.get('files', 0)} files, {c.get('symbols', 0)} symbols, "
         f"{c.get('dependencies', 0)} dependencies, {c.get('warnings', 0)} warnings",
+        "references: " + (f"{c.get('refs', 0)} uses, {c.get('ref_targets', 0)} resolved targets" if res["references"]
+                          else "off (`references = false` in the config)"),
         f"packages:   {_counts(res['packages_by_kind'])}",
         f"files:      {_counts(res['files_by_language'])}",
         f"symbols:    {_counts(res['symbols_by_kind'])}",

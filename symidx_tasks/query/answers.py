@@ -329,6 +329,7 @@ class Status(TypedDict):
     root: str | None
     git_commit: str | None
     counts: dict[str, int | float | None]
+    references: bool  # False: built with `references = false` (no refs, no targets)
     packages_by_kind: dict[str, int]
     files_by_language: dict[str, int]
     symbols_by_language: dict[str, int]

@@ -61,6 +61,7 @@ def status(conn: sqlite3.Connection, db: str | os.PathLike[str] | None = None, s
         "root": m.get("root"),
         "git_commit": m.get("git_commit"),
         "counts": {k[len("count_"):]: number(v) for k, v in sorted(m.items()) if k.startswith("count_")},
+        "references": m.get("references") != "off",
         "packages_by_kind": grouped("kind", "packages"),
         "files_by_language": grouped("language", "files"),
         "symbols_by_language": grouped("language", "symbols"),
