@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from doit.doit_cmd import DoitMain
 
+from symidx_tasks.pipeline import guard
 from symidx_tasks.pipeline.build import task_loader
 from symidx_tasks.pipeline.checker import (
     FINE_RACY_WINDOW_NS,
@@ -22,7 +23,7 @@ from symidx_tasks.pipeline.checker import (
     hand_over,
 )
 
-from .indexing import dump, fresh_dump
+from .indexing import build, dump, fresh_dump
 from .trees import SAMPLE, write_tree
 
 OLD_NS = 1_600_000_000 * 10**9  # an mtime long past: states saved for it are not racy
@@ -72,10 +73,15 @@ def test_a_handed_over_digest_is_used_while_the_stat_is_the_one_it_was_read_unde
     # Taken once: the next save reads the file.
     assert checker.get_state(str(path), None)[3] == file_digest(path)
     assert reads == [str(path)]
-    # A file whose stat moved since the task read it is read again.
-    hand_over({str(path): [st.st_size, st.st_mtime_ns, st.st_ino, "handed"]})
+    # A file edited after the task read it (before doit saved its state) is saved as
+    # the task read it, not as it is now: the task's result is of the old bytes, so
+    # the next run must see a change, not an indexed file.
+    hand_over({str(path): [st.st_size, st.st_mtime_ns, st.st_ino, file_digest(path)]})
     _aged(path, b"def g(): pass\n", OLD_NS + 10**9)
-    assert checker.get_state(str(path), None)[3] == file_digest(path) != "handed"
+    reads.clear()
+    saved = checker.get_state(str(path), None)
+    assert saved[:3] == [st.st_size, st.st_mtime_ns, st.st_ino] and reads == []
+    assert _modified(checker, path, saved)
 
 
 def test_touch_without_content_change_is_not_a_change(tmp_path: Path) -> None:
@@ -312,3 +318,29 @@ def test_a_build_runs_without_the_cyclic_collector_and_restores_it(tmp_path: Pat
     out = io.StringIO()
     assert build(repo, tmp_path / "index.db", out=out) == 0
     assert gc.isenabled() and dump(tmp_path / "index.db") == fresh_dump(repo, tmp_path / "fresh")
+
+
+def test_an_edit_after_the_task_read_the_file_is_indexed_by_the_next_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A source saved after its package task read it, before doit recorded the
+    task's file states, must not be recorded as indexed."""
+    repo = write_tree(tmp_path / "repo", SAMPLE)
+    db = tmp_path / "state" / "index.db"
+    build(repo, db)
+    money = repo / "libs/core/shop_core/money.py"
+    money.write_text(money.read_text() + "\ndef edited_first():\n    pass\n")
+    real = guard._hand_over_digests
+    edited: list[str] = []
+
+    def edit_then_hand_over(task: Any) -> dict[str, Any]:
+        if task.name == "index:libs/core" and not edited:  # the task is done, its state not yet saved
+            money.write_text(money.read_text() + "\ndef edited_late():\n    pass\n")
+            edited.append(task.name)
+        return real(task)
+
+    monkeypatch.setattr(guard, "_hand_over_digests", edit_then_hand_over)
+    first = build(repo, db)
+    assert edited == ["index:libs/core"] and "index:libs/core" in first.executed
+    again = build(repo, db)
+    assert "index:libs/core" in again.executed  # the late edit is seen
+    assert dump(db) == fresh_dump(repo, tmp_path / "fresh")

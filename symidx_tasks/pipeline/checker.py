@@ -16,9 +16,11 @@ Saved state of one file_dep: ``[size, mtime_ns, inode, sha256 hex, racy]``.
 
 ``get_state`` (after a task succeeded, every file_dep): ``None`` (keep the
 saved state) when the stat is still the saved one and the state is not racy,
-else a new state with the content's SHA-256: the one the task computed when
-the file's stat is still the one it read the file under (``hand_over``,
-called by FileGuard), else read again.
+else a new state: what the task read, when it handed its digests over
+(``hand_over``, called by FileGuard), else the file read now. What the task
+read even when the file changed since: its result is of those bytes, so the
+next run must see the file as changed (its stat differs from the one saved),
+not as indexed.
 
 Racy state (git's "racily clean" index entries): file timestamps come from a
 coarse clock, so a file rewritten with the same size within the same clock
@@ -102,10 +104,12 @@ class StatChecker(FileChangedChecker):  # type: ignore[misc]  # doit is untyped
         if (_valid(current_state) and not current_state[4] and not racy
                 and current_state[:3] == [st.st_size, st.st_mtime_ns, st.st_ino]):
             return None
-        if handed is not None and handed[0] == (st.st_size, st.st_mtime_ns, st.st_ino):
+        if handed is not None:
             # Still the file the task read (an edit since in the same clock tick keeps
-            # the stat: then the state is racy and the next check compares content).
-            return [st.st_size, st.st_mtime_ns, st.st_ino, handed[1], racy]
+            # the stat: then the state is racy and the next check compares content),
+            # or edited after the task read it (saved as read: the next run re-runs).
+            size, mtime_ns, inode = handed[0]
+            return [size, mtime_ns, inode, handed[1], racy or is_racy(mtime_ns, time.time_ns())]
         digest = file_digest(dep)
         # The file may have been rewritten between the stat and the read: a
         # stat taken after the read that differs marks the state racy, so the
