@@ -101,3 +101,21 @@ def test_status_says_whether_the_index_has_references(tmp_path: Path) -> None:
     assert code == 0 and "references: off (`references = false` in the config)" in out
     code, out, _ = _cli(defs, "status", "--no-check-stale", "--json")
     assert json.loads(out)["references"] is False
+
+
+def test_mcp_tools_and_the_impact_prompt_say_the_index_has_no_references(tmp_path: Path) -> None:
+    import anyio
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    from symidx_tasks.frontends.mcp_server import build_server
+
+    repo = write_tree(tmp_path / "repo", SAMPLE)
+    db = tmp_path / "index.db"
+    build(repo, db, config=OFF)
+    server = build_server(db)
+    for tool, arguments in (("find_references", {"name": "AuthService"}), ("get_callers", {"symbol": "login"})):
+        with pytest.raises(ToolError, match="this index was built without references"):
+            anyio.run(server.call_tool, tool, arguments)
+    prompt = anyio.run(server.get_prompt, "impact-analysis", {"package": "libs/auth"})
+    text = str(prompt.messages[0].content.text)
+    assert "(not available: this index was built without references" in text

@@ -233,6 +233,7 @@ def package_usage(conn: sqlite3.Connection, package: str, limit: int = EXTERNAL_
     """The symbols of ``package`` that other packages reference, most referenced
     first, each with the referencing packages (most places first). What an
     impact analysis starts from: the API a change of this package can break."""
+    _require_references(conn)
     path = resolve_package(conn, package)
     rows = conn.execute(
         "SELECT s.id, s.name, s.kind, s.file_path, s.line, s.signature, r.package AS user, count(*) AS places"
