@@ -158,6 +158,36 @@ def test_detach_starts_it_in_the_background(tree):
     assert "watching" in (db.parent / "watch.log").read_text()
 
 
+def _processes_naming(text: str) -> list[str]:
+    """Command lines of the running processes that mention ``text`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if entry.name.isdigit() and text in cmdline:
+            found.append(cmdline)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="lists processes through /proc")
+def test_stopping_a_watcher_mid_build_leaves_no_build_process(tree):
+    # Stopped during its first build (-j 1: doit runs a worker process), the build's
+    # worker used to outlive it, waiting for a task forever and holding the build lock.
+    root, db = tree
+    for _ in range(4):
+        shutil.rmtree(db.parent, ignore_errors=True)  # each time a first build, long enough to interrupt
+        assert cli("watch", "--root", str(root), "--db", str(db), "--detach", "--debounce-ms", "300",
+                   "-j", "1").returncode == 0
+        assert "already runs" in cli("watch", "--root", str(root), "--db", str(db), "--detach").stdout
+        assert cli("watch", "--db", str(db), "--stop").returncode == 0
+    deadline = time.monotonic() + WAIT_S
+    while _processes_naming(f"_build --root {root} ") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_naming(f"_build --root {root} ") == []
+
+
 def test_kill_9_leaves_nothing_that_blocks(tree, watchers):
     root, db = tree
     first = watchers()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -197,24 +198,37 @@ class BuildProcess:
         return summary
 
     def stop(self, grace_s: float) -> None:
-        """End the build (SIGTERM, then SIGKILL after ``grace_s``): results and the merge are atomic."""
+        """End the build (SIGTERM, then SIGKILL after ``grace_s``): results and the merge are atomic.
+
+        The signal goes to the child's process group, which holds doit's worker
+        processes too: a worker whose runner died would wait for its next task
+        forever, holding the build lock it inherited."""
         if self.running():
-            self.proc.terminate()
+            self._signal(signal.SIGTERM)
             try:
                 self.proc.wait(grace_s)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                self._signal(signal.SIGKILL)
                 self.proc.wait()
+
+    def _signal(self, sig: int) -> None:
+        # Only while the child is unreaped (running, or a zombie): its pid is then
+        # still its group's id, never another process's.
+        try:
+            os.killpg(self.proc.pid, sig)
+        except ProcessLookupError:
+            pass
 
 
 def start_build(root: Path, db: Path, jobs: int, detach: bool = False) -> BuildProcess:
-    """Start a build child. ``detach``: in a session of its own, so it outlives
-    the requester (and a signal to the requester's process group)."""
+    """Start a build child, leading a process group of its own (see ``stop``).
+    ``detach``: in a session of its own, so it outlives the requester (and a
+    signal to the requester's process group)."""
     return BuildProcess(subprocess.Popen(
         [sys.executable, "-m", "symidx_tasks.freshness", "_build", "--root", str(root), "--db", str(db),
          "--jobs", str(jobs)],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        start_new_session=detach,
+        start_new_session=detach, process_group=None if detach else 0,
     ))
 
 
