@@ -109,15 +109,14 @@ def extract_package(
     if cache is not None:
         found = result_cache.lookup(cache, cache_marker, root, key, package, files, max_file_size, warnings,
                                     extractor_version(references), result_file.FORMAT_VERSION)
-        if found is not None and found.data is not None:
-            digests = {path: [*found.inputs.stamps[path], sha] for path, sha in found.inputs.contents.items()}
-            values = finish_package(out, found.data, False, timing, started, time.perf_counter() - clock)
-            write_stats(out, read_started, digests)
-            return {**values, "digests": _by_dep(root, digests)}
-    data, unstable, digests = package_result(root, key, package, files, max_file_size, warnings=warnings,
-                                             previous=out, references=references)
-    if cache is not None and found is not None:
-        result_cache.remember(cache, cache_marker, found, data, unstable)
+    if found is not None and found.data is not None:
+        data, unstable = found.data, False
+        digests = {path: [*found.inputs.stamps[path], sha] for path, sha in found.inputs.contents.items()}
+    else:
+        data, unstable, digests = package_result(root, key, package, files, max_file_size, warnings=warnings,
+                                                 previous=out, references=references)
+        if cache is not None and found is not None:
+            result_cache.remember(cache, cache_marker, found, data, unstable)
     values = finish_package(out, data, unstable, timing, started, time.perf_counter() - clock)
     write_stats(out, read_started, digests)
     return {**values, "digests": _by_dep(root, digests)}

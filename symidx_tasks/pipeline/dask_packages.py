@@ -77,12 +77,19 @@ class PackageOffload:
             return None  # in the cache: no worker needed (see the module's docstring)
         root = kwargs["root"]
         prefix = f"{root}{os.sep}"
-        stats, expected = [], []
+        stats: list[tuple[str, Stamp | None]] = []
+        expected: list[Expected] = []
         for path, _language, _skip in kwargs["files"]:
-            # Stat before reading: a file edited after this point is caught by
-            # the second stat in write_result.
-            stats.append((prefix + path, stamp(prefix + path)))
-            expected.append((path, *_digest(prefix + path)))
+            # Stat before reading: a file edited after this point is caught by the
+            # second stat in write_result. A cache miss has just done both for its
+            # key (lstat, then the bytes of a regular file): not again.
+            if found is not None:
+                seen = found.inputs.stamps[path]
+                stats.append((prefix + path, seen))
+                expected.append((path, seen[0], found.inputs.contents[path]))
+            else:
+                stats.append((prefix + path, stamp(prefix + path)))
+                expected.append((path, *_digest(prefix + path)))
         work = {k: kwargs[k] for k in ("key", "package", "files", "max_file_size")}
         work["warnings"] = list(kwargs.get("warnings", ()))
         work["references"] = kwargs.get("references", True)

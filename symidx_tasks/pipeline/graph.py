@@ -34,7 +34,7 @@ from ..store.db import SCHEMA_VERSION, connect_reader, remove_db
 from ..store.resolve import RESOLUTION_VERSION
 from . import cache as result_cache
 from . import seed as index_seed
-from .action import EXTRACTOR_VERSION, FileSpec, extract_package
+from .action import FileSpec, extract_package, extractor_version
 from .guard import UPTODATE_SIGNATURE, FileGuard, output_stamp
 from .report import merge_warnings, strict_failure, summary_line
 from .result import FORMAT_VERSION, result_name
@@ -146,13 +146,12 @@ def package_task(root: Path, unit: Unit, config: IndexConfig, out: Path, timing:
     # What the result depends on beyond file contents; a change re-runs exactly
     # the packages whose digest it changes.
     settings = {
-        "extractor": EXTRACTOR_VERSION, "format": FORMAT_VERSION, "max_file_size": config.max_file_size,
-        "out": str(out), "package": package, "files": files,
+        # EXTRACTOR_VERSION itself with references: the digests of existing indexes stay
+        "extractor": extractor_version(config.references), "format": FORMAT_VERSION,
+        "max_file_size": config.max_file_size, "out": str(out), "package": package, "files": files,
     }
     if unit.warnings:  # only then: the digest of every other unit stays as it was
         settings["warnings"] = unit.warnings
-    if not config.references:  # likewise: indexes built with references keep their digests
-        settings["references"] = False
     digest = hashlib.sha256(
         json.dumps(settings, sort_keys=True, separators=(",", ":")).encode("ascii")
     ).hexdigest()
