@@ -344,3 +344,50 @@ def test_an_edit_after_the_task_read_the_file_is_indexed_by_the_next_run(
     again = build(repo, db)
     assert "index:libs/core" in again.executed  # the late edit is seen
     assert dump(db) == fresh_dump(repo, tmp_path / "fresh")
+
+
+def test_a_no_op_stats_each_listed_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a git work tree, doit's check uses the stat the file listing took
+    (checker.prefetch): a source is stat-ed once per run, not twice."""
+    import shutil
+    import subprocess
+
+    from .indexing import build
+
+    if shutil.which("git") is None:
+        pytest.skip("git not installed")
+    root = write_tree(tmp_path / "repo", dict(SAMPLE))
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    db = tmp_path / "state" / "index.db"
+    build(root, db)
+    sources = {str(root / p) for p in SAMPLE
+               if Path(p).suffix in (".py", ".ts", ".tsx", ".go", ".rs", ".java", ".rb", ".pm")}
+    stats: list[str] = []
+    real_stat, real_lstat = os.stat, os.lstat
+
+    def counted(real: Any) -> Any:
+        def stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+            stats.append(str(path))
+            return real(path, *args, **kwargs)
+        return stat
+
+    monkeypatch.setattr(os, "stat", counted(real_stat))
+    monkeypatch.setattr(os, "lstat", counted(real_lstat))
+    assert build(root, db).executed == []
+    # (Manifests are stat-ed again by the discovery cache's check, and by each task sharing one.)
+    assert sorted(s for s in stats if s in sources) == sorted(sources)
+
+
+def test_a_prefetched_stat_is_used_once(tmp_path: Path) -> None:
+    from symidx_tasks.pipeline.checker import prefetch
+
+    path = _aged(tmp_path / "a.py", b"x = 1\n")
+    old = os.stat(path)
+    _aged(path, b"x = 22\n", OLD_NS + 10**9)
+    prefetch({str(path): old})
+    checker = StatChecker()
+    assert checker.info(str(path)) is old  # what the listing saw ...
+    assert checker.info(str(path)).st_size == 7  # ... then the file as it is now
+    prefetch({})
+    with pytest.raises(OSError):
+        checker.info(str(tmp_path / "missing.py"))

@@ -9,6 +9,7 @@ for the files outside every package).
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,9 @@ class Discovery:
     # Every warning discovery made, as (directory it concerns, message); each is
     # also in the warnings of the unit owning that directory.
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    # The listing's stats of the files (see walk.Listing): for the file checker
+    # of this run, never cached.
+    stats: dict[str, os.stat_result] = field(default_factory=dict, repr=False, compare=False)
 
 
 def list_repo(root: str | Path, config: IndexConfig) -> Listing:
@@ -65,7 +69,7 @@ def discover(root: str | Path, config: IndexConfig, cache: str | Path | None = N
     else:
         found = cached(Path(cache), root, files, config, lambda seen: _discover(root, files, config, seen),
                        shared=Path(shared) if shared is not None else None)
-    return _with_warnings(found, listing.warnings)
+    return dataclasses.replace(_with_warnings(found, listing.warnings), stats=listing.stats)
 
 
 def _discover(root: Path, files: list[str], config: IndexConfig, seen: dict[str, Stamp | None]) -> Discovery:

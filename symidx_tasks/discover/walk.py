@@ -18,6 +18,7 @@ import os
 import re
 import stat
 import subprocess
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,10 @@ class Listing:
     # (directory the problem is in, message naming the path): discovery hands
     # each to the unit owning that directory.
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    # The lstat of each file taken while listing (git work trees only), by its
+    # absolute path as a task's file_dep spells it (root + os.sep + path): for
+    # the file checker (pipeline/checker.py, ``prefetch``).
+    stats: dict[str, os.stat_result] = field(default_factory=dict)
 
 
 def list_files(root: str | os.PathLike[str], excluded_dirs: Iterable[str] = DEFAULT_EXCLUDED_DIRS) -> list[str]:
@@ -53,20 +58,10 @@ def list_tree(root: str | os.PathLike[str], excluded_dirs: Iterable[str] = DEFAU
     """Every file of the tree under ``root`` that is not ignored, and what could not be listed."""
     root = Path(root)
     excluded = frozenset(excluded_dirs)
-    listing = _git_files(root)
+    listing = _git_files(root, excluded)
     if listing is None:
         listing = Listing([], [])
         listing.files = list(_walk_files(root, excluded, listing.warnings))
-    else:
-        keep: dict[str, bool] = {}  # per directory: many files share one
-        kept = []
-        for path in listing.files:
-            d = path.rpartition("/")[0]
-            if d not in keep:
-                keep[d] = not any(is_excluded_dir(part, excluded) for part in d.split("/")) if d else True
-            if keep[d]:
-                kept.append(path)
-        listing.files = kept
     listing.files.sort()
     return listing
 
@@ -76,14 +71,14 @@ def is_excluded_dir(name: str, excluded: frozenset[str]) -> bool:
     return name in excluded or name.startswith(".")
 
 
-def _git_files(root: Path) -> Listing | None:
+def _git_files(root: Path, excluded: frozenset[str]) -> Listing | None:
     """Regular files git sees under root (tracked + untracked-not-ignored), or None.
 
-    The three listings run concurrently: two of them stat or walk the whole
-    tree, and a no-op re-run pays for this on every doit invocation."""
+    Every file is lstat-ed here, while git walks the tree for untracked
+    files: that drops deleted tracked files and links, and the stats go to the
+    file checker (``Listing.stats``), which would otherwise take them again."""
     commands = {
         "staged": ["--stage"],  # tracked paths with their modes
-        "deleted": ["--deleted"],  # tracked but gone from the work tree
         "others": ["--others", "--exclude-standard"],  # untracked, not ignored
     }
     try:
@@ -94,31 +89,66 @@ def _git_files(root: Path) -> Listing | None:
         }
     except OSError:
         return None
-    out = {}
-    warnings: list[tuple[str, str]] = []
-    for name, proc in procs.items():
-        data, err = proc.communicate()
-        if proc.returncode != 0:
-            return None
-        out[name] = [p for p in data.decode("utf-8", "surrogateescape").split("\0") if p]
+    out: dict[str, tuple[bytes, bytes]] = {}
+    # Drained by a thread: a full pipe would stall git's walk while the stats run.
+    drain = threading.Thread(target=lambda: out.update(others=procs["others"].communicate()))
+    drain.start()
+    out["staged"] = procs["staged"].communicate()
+    listing = Listing([], [])
+    if procs["staged"].returncode == 0:
+        # 100xxx: a regular file (120000 = symlink, 160000 = submodule: neither is one we index)
+        tracked = [path for meta, _, path in (line.partition("\t") for line in _lines(out["staged"][0]))
+                   if meta.startswith("100")]
+        _add_files(root, _kept(tracked, excluded), listing)
+    drain.join()
+    if procs["staged"].returncode != 0 or procs["others"].returncode != 0:
+        return None
+    for _, err in out.values():
         for line in err.decode("utf-8", "backslashreplace").splitlines():
             if m := _GIT_WARNING.match(line):  # git lists the rest and says so on stderr
-                warnings.append((m["dir"] or ".", f"{m['dir']}: cannot list directory ({m['reason']}); "
-                                                  "its files are not indexed"))
-    files: set[str] = set()
-    for line in out["staged"]:
-        meta, _, path = line.partition("\t")
-        # 120000 = symlink, 160000 = submodule: neither is a file we index.
-        if meta.startswith("100"):
-            files.add(path)
-    files.difference_update(out["deleted"])
-    for path in out["others"]:
+                listing.warnings.append((m["dir"] or ".", f"{m['dir']}: cannot list directory ({m['reason']}); "
+                                                          "its files are not indexed"))
+    _add_files(root, _kept(_lines(out["others"][0]), excluded), listing)
+    return listing
+
+
+def _lines(data: bytes) -> list[str]:
+    return [p for p in data.decode("utf-8", "surrogateescape").split("\0") if p]
+
+
+def _kept(paths: list[str], excluded: frozenset[str]) -> list[str]:
+    """The paths outside every excluded directory."""
+    keep: dict[str, bool] = {}  # per directory: many files share one
+    kept = []
+    for path in paths:
+        d = path.rpartition("/")[0]
+        k = keep.get(d)
+        if k is None:
+            k = keep[d] = not any(is_excluded_dir(part, excluded) for part in d.split("/")) if d else True
+        if k:
+            kept.append(path)
+    return kept
+
+
+def _add_files(root: Path, paths: list[str], listing: Listing) -> None:
+    """Each path that is a regular file now (a tracked one may be deleted, or
+    replaced by a link or a directory) into the listing, with its stat.
+    One loop, no call per file: this runs for every file on every doit load."""
+    prefix = f"{root}{os.sep}"
+    files, stats, lstat, is_regular = listing.files, listing.stats, os.lstat, stat.S_ISREG
+    for path in paths:
+        full = prefix + path
         try:
-            if stat.S_ISREG(os.lstat(root / path).st_mode):
-                files.add(path)
-        except OSError:
-            pass
-    return Listing(list(files), warnings)
+            st = lstat(full)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as exc:
+            d = path.rpartition("/")[0] or "."
+            listing.warnings.append((d, f"{path}: cannot read its status ({exc.strerror}); not indexed"))
+            continue
+        if is_regular(st.st_mode):
+            files.append(path)
+            stats[full] = st
 
 
 def _walk_files(root: Path, excluded: frozenset[str], warnings: list[tuple[str, str]]) -> Iterator[str]:

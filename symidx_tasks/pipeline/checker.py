@@ -63,6 +63,19 @@ State = list[Any]  # [size, mtime_ns, inode, sha256 hex, racy]; JSON in doit's D
 _HANDED: dict[str, tuple[tuple[int, int, int], str]] = {}
 
 
+# Per process, replaced by each task load: by file_dep path, the lstat the file
+# listing took (``prefetch``), used by ``info`` once instead of a second stat.
+_PREFETCHED: dict[str, os.stat_result] = {}
+
+
+def prefetch(stats: dict[str, os.stat_result]) -> None:
+    """Offer ``info`` the stats the file listing took (by file_dep path);
+    replaces any earlier offer. They are at most a task load old: an edit
+    after the listing is seen by the next run, as one after doit's check is."""
+    _PREFETCHED.clear()
+    _PREFETCHED.update(stats)
+
+
 def hand_over(digests: dict[str, list[Any]]) -> None:
     """Offer ``get_state`` the digests a task computed: path -> [size, mtime_ns, inode, sha256]."""
     for path, (size, mtime_ns, inode, digest) in digests.items():
@@ -83,6 +96,10 @@ def _valid(state: Any) -> bool:
 
 class StatChecker(FileChangedChecker):  # type: ignore[misc]  # doit is untyped
     """(size, mtime_ns, inode) decide, the content's SHA-256 when they do not."""
+
+    def info(self, file_path: str) -> os.stat_result:
+        st = _PREFETCHED.pop(file_path, None)
+        return st if st is not None else os.stat(file_path)
 
     def check_modified(self, file_path: str, file_stat: os.stat_result, state: Any) -> bool:
         if not _valid(state):
@@ -120,4 +137,4 @@ class StatChecker(FileChangedChecker):  # type: ignore[misc]  # doit is untyped
         return [st.st_size, st.st_mtime_ns, st.st_ino, digest, racy]
 
 
-__all__ = ["StatChecker", "file_digest", "hand_over", "is_racy", "RACY_WINDOW_NS", "FINE_RACY_WINDOW_NS"]
+__all__ = ["StatChecker", "file_digest", "hand_over", "prefetch", "is_racy", "RACY_WINDOW_NS", "FINE_RACY_WINDOW_NS"]

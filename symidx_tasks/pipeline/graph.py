@@ -35,6 +35,7 @@ from ..store.resolve import RESOLUTION_VERSION
 from . import cache as result_cache
 from . import seed as index_seed
 from .action import FileSpec, extract_package, extractor_version
+from .checker import prefetch
 from .guard import UPTODATE_SIGNATURE, FileGuard, output_stamp
 from .report import merge_warnings, strict_failure, summary_line
 from .result import FORMAT_VERSION, result_name
@@ -94,6 +95,7 @@ def index_tasks(
     shared = Path(store) / SHARED_DISCOVERIES if store is not None and result_cache.is_local(store) else None
     found = discover(root, config, cache=out_dir / DISCOVERY_CACHE, shared=shared)
     discover_seconds = time.perf_counter() - started
+    prefetch(found.stats)
     result_paths = []
     # doit dispatches tasks in the order they are yielded: largest first keeps
     # every worker busy to the end instead of leaving one big package for last.

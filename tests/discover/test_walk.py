@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from symidx_tasks.discover.walk import list_files
+from symidx_tasks.discover.walk import list_files, list_tree
 
 from ..trees import write_tree
 
@@ -87,3 +87,26 @@ def test_symlinks_are_never_followed(tmp_path: Path, use_git: bool) -> None:
 
 def test_extra_excluded_dirs(tree: Path) -> None:
     assert "src/app.py" not in list_files(tree, excluded_dirs={"src"})
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
+def test_a_tracked_file_replaced_by_a_link_is_not_listed(tmp_path: Path) -> None:
+    # As the plain walk: a link is never followed, whatever git's index says the path was.
+    tree = write_tree(tmp_path / "repo", {"a/real.py": "r = 1\n", "b.py": "b = 1\n"})
+    _git(tree, "init", "-q")
+    _git(tree, "add", "-A")
+    (tree / "b.py").unlink()
+    os.symlink(tree / "a" / "real.py", tree / "b.py")
+    assert list_files(tree) == ["a/real.py"]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
+def test_a_git_listing_hands_each_file_stat_to_the_checker(tree: Path) -> None:
+    # Keyed as a package task's file_dep spells the file (root + os.sep + path).
+    _git(tree, "init", "-q")
+    _git(tree, "add", "src/app.py", ".gitignore")
+    listing = list_tree(tree)
+    assert set(listing.stats) == {f"{tree}{os.sep}{p}" for p in EXPECTED}
+    for full, st in listing.stats.items():
+        now = os.stat(full)
+        assert (st.st_size, st.st_mtime_ns, st.st_ino) == (now.st_size, now.st_mtime_ns, now.st_ino)
