@@ -68,7 +68,8 @@ _WHOLE_READ = 1 << 20  # files up to this size are read in one call
 
 def file_digest(path: str | os.PathLike[str]) -> str:
     """SHA-256 hex digest of the file's content."""
-    with open(path, "rb") as f:
+    # Unbuffered: the first read takes a small file whole, with no copy through a buffer.
+    with open(path, "rb", buffering=0) as f:
         data = f.read(_WHOLE_READ)
         if len(data) < _WHOLE_READ:
             return hashlib.sha256(data).hexdigest()

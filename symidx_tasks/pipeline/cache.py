@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..config import DEFAULT_CACHE_MAX_BYTES
-from ..fileio import Stamp, stamp, stamp_of, write_atomic
+from ..fileio import Stamp, file_digest, stamp, stamp_of, write_atomic
 from ..model import PackageRecord
 from . import result as result_file
 
@@ -176,8 +176,7 @@ def _file_digest(path: str) -> tuple[str, Stamp] | None:
         st = os.lstat(path)
         if not stat.S_ISREG(st.st_mode):
             return None
-        with open(path, "rb") as f:
-            return hashlib.file_digest(f, "sha256").hexdigest(), stamp_of(st)
+        return file_digest(path), stamp_of(st)
     except OSError:
         return None
 

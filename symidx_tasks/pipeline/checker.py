@@ -14,13 +14,12 @@ Saved state of one file_dep: ``[size, mtime_ns, inode, sha256 hex, racy]``.
       is not rewritten then, so such a file is read again on every run until
       its task runs).
 
-``get_state`` (after a task succeeded, every file_dep): ``None`` (keep the
-saved state) when the stat is still the saved one and the state is not racy,
-else a new state: what the task read, when it handed its digests over
-(``hand_over``, called by FileGuard), else the file read now. What the task
-read even when the file changed since: its result is of those bytes, so the
+``get_state`` (after a task succeeded, every file_dep): what the task read,
+when it handed its digests over (``hand_over``, called by FileGuard), without
+a stat: even when the file changed since, its result is of those bytes, so the
 next run must see the file as changed (its stat differs from the one saved),
-not as indexed.
+not as indexed. Else ``None`` (keep the saved state) when the stat is still
+the saved one and the state is not racy, else the file read now.
 
 Racy state (git's "racily clean" index entries): file timestamps come from a
 coarse clock, so a file rewritten with the same size within the same clock
@@ -115,18 +114,21 @@ class StatChecker(FileChangedChecker):  # type: ignore[misc]  # doit is untyped
             return True
 
     def get_state(self, dep: str, current_state: Any) -> State | None:
+        handed = _HANDED.pop(dep, None)
+        if handed is not None:
+            # What the task read, whether or not the file changed since (then the
+            # next run sees another stat and re-runs); no stat needed. Racy when
+            # read within its timestamp's tick: an edit in that tick keeps the stat.
+            (size, mtime_ns, inode), digest = handed
+            racy = is_racy(mtime_ns, time.time_ns())
+            if _valid(current_state) and not racy and current_state == [size, mtime_ns, inode, digest, False]:
+                return None
+            return [size, mtime_ns, inode, digest, racy]
         st = os.stat(dep)
         racy = is_racy(st.st_mtime_ns, time.time_ns())
-        handed = _HANDED.pop(dep, None)
         if (_valid(current_state) and not current_state[4] and not racy
                 and current_state[:3] == [st.st_size, st.st_mtime_ns, st.st_ino]):
             return None
-        if handed is not None:
-            # Still the file the task read (an edit since in the same clock tick keeps
-            # the stat: then the state is racy and the next check compares content),
-            # or edited after the task read it (saved as read: the next run re-runs).
-            size, mtime_ns, inode = handed[0]
-            return [size, mtime_ns, inode, handed[1], racy or is_racy(mtime_ns, time.time_ns())]
         digest = file_digest(dep)
         # The file may have been rewritten between the stat and the read: a
         # stat taken after the read that differs marks the state racy, so the
