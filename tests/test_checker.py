@@ -82,6 +82,14 @@ def test_a_handed_over_digest_is_used_while_the_stat_is_the_one_it_was_read_unde
     saved = checker.get_state(str(path), None)
     assert saved[:3] == [st.st_size, st.st_mtime_ns, st.st_ino] and reads == []
     assert _modified(checker, path, saved)
+    # Nor is it stat-ed: what the task read is what gets saved, and an
+    # unchanged saved state stays (None).
+    def no_stat(*_: object, **__: object) -> os.stat_result:
+        raise AssertionError("a handed-over state needs no stat")
+
+    hand_over({str(path): [st.st_size, st.st_mtime_ns, st.st_ino, "handed"]})
+    monkeypatch.setattr("symidx_tasks.pipeline.checker.os.stat", no_stat)
+    assert checker.get_state(str(path), [st.st_size, st.st_mtime_ns, st.st_ino, "handed", False]) is None
 
 
 def test_touch_without_content_change_is_not_a_change(tmp_path: Path) -> None:
