@@ -101,8 +101,8 @@ def _git_files(root: Path, excluded: frozenset[str]) -> Listing | None:
                    if meta.startswith("100")]
         _add_files(root, _kept(tracked, excluded), listing)
     drain.join()
-    if procs["staged"].returncode != 0 or procs["others"].returncode != 0:
-        return None
+    if "others" not in out or procs["staged"].returncode != 0 or procs["others"].returncode != 0:
+        return None  # (no "others": reading git's output failed in the thread)
     for _, err in out.values():
         for line in err.decode("utf-8", "backslashreplace").splitlines():
             if m := _GIT_WARNING.match(line):  # git lists the rest and says so on stderr
