@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import sqlite3
+import subprocess
 import time
 from pathlib import Path
 
@@ -401,8 +402,15 @@ def test_status(conn, example_db):
     assert q.status(conn)["stale"] == {"checked": False, "reason": "skipped"}, "query/ never looks at the tree"
 
 
-def test_staleness_sees_added_modified_removed_files(tmp_path, small_tree):
+@pytest.mark.parametrize("use_git", [False, True])
+def test_staleness_sees_added_modified_removed_files(tmp_path, small_tree, use_git):
+    # In a git work tree the check takes the listing's stats instead of its own.
     root = small_tree
+    if use_git:
+        if shutil.which("git") is None:
+            pytest.skip("git not installed")
+        subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+        subprocess.run(["git", "add", "-A"], cwd=root, check=True)
     db = tmp_path / "index" / "index.db"
     build(root, db)
     c = q.open_index(db)

@@ -6,7 +6,6 @@ with discovery's rules (so it may import discover/; query/ may not).
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 from datetime import datetime
@@ -14,7 +13,7 @@ from pathlib import Path
 
 from ..config import load_config
 from ..errors import ConfigError
-from ..fileio import stamp
+from ..fileio import file_digest, stamp, stamp_of
 from ..git import git, head_commit
 from ..query.answers import StaleChecked, Staleness, Status
 from ..query.status import SKIPPED, meta, status
@@ -52,9 +51,10 @@ def staleness(conn: sqlite3.Connection, m: dict[str, str | None] | None = None) 
     except ConfigError as exc:
         return {"checked": False, "reason": f"config: {exc}"}
     try:
-        current = list_repo(root, config).files
+        listing = list_repo(root, config)
     except OSError as exc:
         return {"checked": False, "reason": f"cannot list {root}: {exc}"}
+    current, prefix = listing.files, f"{root}{os.sep}"
     indexed = {p: (size, sha) for p, size, sha in conn.execute("SELECT path, size_bytes, sha256 FROM files")}
     built = _timestamp(m.get("built_at"))
     now_set = set(current)
@@ -63,7 +63,9 @@ def staleness(conn: sqlite3.Connection, m: dict[str, str | None] | None = None) 
     modified = []
     for rel in sorted(now_set & indexed.keys()):
         size, sha = indexed[rel]
-        fingerprint = stamp(root / rel)
+        # The listing's own lstat when it took one (a git work tree; it lists no links).
+        st = listing.stats.get(prefix + rel)
+        fingerprint = stamp_of(st) if st is not None else stamp(prefix + rel)
         if fingerprint is None:
             removed.append(rel)
             continue
@@ -71,7 +73,7 @@ def staleness(conn: sqlite3.Connection, m: dict[str, str | None] | None = None) 
         if size is not None and now_size != size:
             modified.append(rel)
         elif built is None or mtime_ns / 1e9 >= built - MTIME_SLACK_S:
-            if sha and _sha256(root / rel) != sha:
+            if sha and _sha256(prefix + rel) != sha:
                 modified.append(rel)
     out: StaleChecked = {
         "checked": True, "changed_files": len(added) + len(removed) + len(modified), "added": len(added),
@@ -94,15 +96,11 @@ def _timestamp(iso: str | None) -> float | None:
         return None
 
 
-def _sha256(path: Path) -> str | None:
-    h = hashlib.sha256()
+def _sha256(path: str) -> str | None:
     try:
-        with open(path, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                h.update(chunk)
+        return file_digest(path)
     except OSError:
         return None
-    return h.hexdigest()
 
 
 def _commits_between(root: Path, old: str | None, head: str) -> int | None:
