@@ -60,16 +60,20 @@ def quick_staleness(root: Path, db: Path, since: float | None = None) -> Stalene
     built = _timestamp(row[0] if row else None)
     reference = max(t for t in (built, since, 0.0) if t is not None)
     config = load_config(root)
-    current = set(list_repo(root, config).files)
+    listing = list_repo(root, config)
+    current, prefix = set(listing.files), f"{root}{os.sep}"
     added = len(current - indexed.keys())
     removed = len(indexed.keys() - current)
     modified = 0
     for rel in current & indexed.keys():
-        try:
-            st = os.stat(root / rel)
-        except OSError:
-            removed += 1
-            continue
+        # The listing's own lstat when it took one (a git work tree; it lists no links).
+        st = listing.stats.get(prefix + rel)
+        if st is None:
+            try:
+                st = os.stat(prefix + rel)
+            except OSError:
+                removed += 1
+                continue
         size = indexed[rel]
         if (size is not None and st.st_size != size) or st.st_mtime > reference:
             modified += 1
