@@ -330,8 +330,9 @@ def _evict(conn: sqlite3.Connection, pkg: str | None, paths: list[str], changes:
     first, while the nested one is deleted only after every load."""
     held: dict[str | None, list[str]] = {}
     with _changed_files_table(conn, paths):
+        # CROSS JOIN: from the package's paths through files' unique index, not a scan of every file.
         for holder, path in conn.execute("SELECT f.package, f.path FROM temp.changed_files c"
-                                         " JOIN files f ON f.path = c.path WHERE f.package IS NOT ?", (pkg,)):
+                                         " CROSS JOIN files f ON f.path = c.path WHERE f.package IS NOT ?", (pkg,)):
             held.setdefault(holder, []).append(path)
     for holder, moved in held.items():
         with _changed_files_table(conn, moved):
