@@ -13,6 +13,7 @@ import pytest
 from symidx_tasks import query as q
 from symidx_tasks.errors import InvalidArgument, QueryError
 from symidx_tasks.extract.references import KINDS
+from symidx_tasks.query.suggest import suggest
 
 TRUTH = Path(__file__).resolve().parent / "refs_truth.json"
 # Floors under the measured quality (tests/refs_truth.json); the measured values are in
@@ -126,6 +127,15 @@ def test_callers_count_the_other_references_by_kind(conn):
     called = q.get_callers(conn, "verify_token")
     assert called["total"] == 2 and called["other_references"] == {"import": 2}
     assert q.get_callers(conn, "no_such_symbol")["other_references"] == {}
+
+
+def test_callers_suggest_names_only_for_an_undefined_one(conn):
+    # A defined symbol nobody calls is found, not misspelled: no "did you mean".
+    assert q.get_callers(conn, "RateTable")["suggestions"] == []
+    assert q.get_callers(conn, "CartLine")["total"] == 0 and suggest(conn, "CartLine") == ["CartListener"]
+    assert q.get_callers(conn, "CartLine")["suggestions"] == []
+    assert q.get_callers(conn, "RateTabel")["suggestions"][0] == "RateTable"
+    assert q.get_callers(conn, "verify_tokn")["suggestions"][0] == "verify_token"
 
 
 def test_symbol_answer_says_how_much_each_definition_is_used(conn):

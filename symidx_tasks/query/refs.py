@@ -133,7 +133,8 @@ def get_callers(conn: sqlite3.Connection, symbol: str, package: str | None = Non
     constructions resolved to a definition of that name, in ``package`` if
     given), each with its call sites; ordered by package, file and line.
     ``other_references`` counts the other references resolved to those
-    definitions by kind, so that "no calls" does not read as "unused".
+    definitions by kind, so that "no calls" does not read as "unused";
+    ``suggestions`` the nearest names only when no definition bears the name.
 
     A caller is the symbol of the reference's file named as its enclosing
     definition whose lines hold the call (the innermost such). A call at a
@@ -171,8 +172,12 @@ def get_callers(conn: sqlite3.Connection, symbol: str, package: str | None = Non
     ordered = sorted(groups.values(), key=lambda g: (g["package"] is None, g["package"] or "", g["file"],
                                                      g["line"] or 0, g["name"] or ""))
     shown = ordered[off:] if lim < 0 else ordered[off : off + lim]
-    found = with_suggestions(conn, page(shown, len(ordered), offset, limit), symbol, "symbol")
-    return {**found, "other_references": _other_references(conn, defs, args)}
+    found = page(shown, len(ordered), offset, limit)
+    # Nearest names only for a name with no definition here: a defined symbol
+    # that nobody calls is found, not misspelled (and its near names are noise).
+    defined = conn.execute(f"SELECT EXISTS ({defs})", args).fetchone()[0]
+    return {**found, "suggestions": [] if defined else with_suggestions(conn, found, symbol, "symbol")["suggestions"],
+            "other_references": _other_references(conn, defs, args)}
 
 
 def _other_references(conn: sqlite3.Connection, defs: str, args: dict[str, str]) -> dict[str, int]:
