@@ -91,7 +91,7 @@ def _git_files(root: Path, excluded: frozenset[str]) -> Listing | None:
         return None
     out: dict[str, tuple[bytes, bytes]] = {}
     # Drained by a thread: a full pipe would stall git's walk while the stats run.
-    drain = threading.Thread(target=lambda: out.update(others=procs["others"].communicate()))
+    drain = threading.Thread(target=_drain, args=(procs["others"], out, "others"))
     drain.start()
     out["staged"] = procs["staged"].communicate()
     listing = Listing([], [])
@@ -102,7 +102,7 @@ def _git_files(root: Path, excluded: frozenset[str]) -> Listing | None:
         _add_files(root, _kept(tracked, excluded), listing)
     drain.join()
     if "others" not in out or procs["staged"].returncode != 0 or procs["others"].returncode != 0:
-        return None  # (no "others": reading git's output failed in the thread)
+        return None
     for _, err in out.values():
         for line in err.decode("utf-8", "backslashreplace").splitlines():
             if m := _GIT_WARNING.match(line):  # git lists the rest and says so on stderr
@@ -110,6 +110,16 @@ def _git_files(root: Path, excluded: frozenset[str]) -> Listing | None:
                                                           "its files are not indexed"))
     _add_files(root, _kept(_lines(out["others"][0]), excluded), listing)
     return listing
+
+
+def _drain(proc: subprocess.Popen[bytes], out: dict[str, tuple[bytes, bytes]], name: str) -> None:
+    """``out[name]``: the process's stdout and stderr; left out when they cannot be read
+    (the listing then falls back to the walk)."""
+    try:
+        out[name] = proc.communicate()
+    except OSError:
+        proc.kill()
+        proc.wait()
 
 
 def _lines(data: bytes) -> list[str]:

@@ -110,3 +110,20 @@ def test_a_git_listing_hands_each_file_stat_to_the_checker(tree: Path) -> None:
     for full, st in listing.stats.items():
         now = os.stat(full)
         assert (st.st_size, st.st_mtime_ns, st.st_ino) == (now.st_size, now.st_mtime_ns, now.st_ino)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
+def test_a_failed_read_of_gits_untracked_listing_falls_back_to_the_walk(
+        tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _git(tree, "init", "-q")
+    _git(tree, "add", "src/app.py", ".gitignore")
+    real = subprocess.Popen.communicate
+
+    def failing(self: subprocess.Popen[bytes], *args: object, **kwargs: object) -> tuple[bytes, bytes]:
+        if "--others" in self.args:
+            raise OSError("read failed")
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(subprocess.Popen, "communicate", failing)
+    listing = list_tree(tree)
+    assert listing.files == EXPECTED and listing.stats == {}  # the scandir walk: no stats
