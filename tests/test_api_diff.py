@@ -229,6 +229,40 @@ def test_working_tree_against_a_revision(repo: Path, extractions: list[str]) -> 
     assert _our_temp_dirs() <= before
 
 
+def test_the_old_side_starts_from_the_index_and_only_differing_packages_are_compared(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old side's merge starts from a copy of the index (the private cache's
+    seed) and reloads the two packages whose results differ; only those two
+    packages' public APIs are read on either side."""
+    from symidx_tasks.impact import api_diff as api_diff_module
+    from symidx_tasks.store import merge as merge_module
+
+    _write(repo, CHANGES)
+    build(repo, repo / ".symidx" / "index.db")
+    merges: list[Any] = []
+    real_merge = merge_module.merge_results
+
+    def recording_merge(*args: Any, **kwargs: Any) -> Any:
+        stats = real_merge(*args, **kwargs)
+        merges.append(stats)
+        return stats
+
+    surfaces: list[Any] = []
+    real_read = api_diff_module.read_surface
+
+    def recording_read(conn: sqlite3.Connection, only: Any = None) -> Any:
+        surfaces.append(only)
+        return real_read(conn, only)
+
+    monkeypatch.setattr(merge_module, "merge_results", recording_merge)
+    monkeypatch.setattr(api_diff_module, "read_surface", recording_read)
+    assert _names(_diff(repo, "HEAD")) == EXPECTED
+    old_side = merges[-1]
+    assert old_side.created and old_side.seeded
+    assert sorted(old_side.reloaded) == ["libs/auth", "libs/payments"]
+    assert surfaces == [{"libs/auth", "libs/payments"}] * 2
+
+
 def test_stale_index_is_brought_up_to_date_first(repo: Path, extractions: list[str]) -> None:
     build(repo, repo / ".symidx" / "index.db")
     _write(repo, CHANGES)  # after the build: the index does not know these yet

@@ -14,7 +14,12 @@ Only changed packages are extracted on those sides: every build of one
 api-diff shares a private result cache (impact/reuse.py) seeded with the
 index's result files, so a package whose inputs are the same as in the
 working tree, or as on the side built first, is taken from the cache. The
-answer lists, per side, the packages that were extracted.
+answer lists, per side, the packages that were extracted. The cache also
+holds the index itself as its seed (pipeline/seed.py): a side with the same
+packages starts its merge from a copy of it and reloads only the packages
+whose results differ. And only those packages' public APIs are read and
+compared: a package loaded from the same result file on both sides
+(``package_results`` digests) has the same API.
 
 What counts as public API and when a symbol changed: impact/api_surface.py.
 References: impact/api_refs.py.
@@ -63,16 +68,17 @@ def api_diff(conn: sqlite3.Connection, rev_a: str, rev_b: str | None = None, db:
         scratch = Path(scratch_dir)
         store = scratch / "cache"
         _update_index(root, Path(db), jobs)
-        reuse.seed(store, root, load_config(root), results_dir(db))
+        reuse.seed(store, root, load_config(root), results_dir(db), index=Path(db))
         if new_rev is None:
             new_db, new_info = Path(db), _side(WORKING_TREE, None, None)
         else:
             new_db, new_info = _build_revision(root, new_rev, scratch / "new", store, jobs)
         old_db, old_info = _build_revision(root, old_rev, scratch / "old", store, jobs)
-        old_surface = _read(old_db)
         new_conn = open_index(new_db)
         try:
-            new_surface = read_surface(new_conn)
+            differing = _differing(old_db, new_conn)
+            old_surface = _read(old_db, differing)
+            new_surface = read_surface(new_conn, differing)
             old_info["packages"], new_info["packages"] = len(old_surface.packages), len(new_surface.packages)
             return _answer(old_surface, new_surface, new_conn, old_info, new_info)
         finally:
@@ -117,12 +123,28 @@ def _quiet_build(root: Path, db: Path, jobs: int, what: str, cache: str | None =
         raise SymidxError(f"{what} failed (doit exit {code}):\n{tail}")
 
 
-def _read(db: Path) -> Surface:
+def _read(db: Path, only: set[str]) -> Surface:
     conn = open_index(db)
     try:
-        return read_surface(conn)
+        return read_surface(conn, only)
     finally:
         conn.close()
+
+
+def _differing(old_db: Path, new_conn: sqlite3.Connection) -> set[str]:
+    """The packages whose rows came from different result files on the two
+    sides (or that one side lacks): the merge loads a package's rows from its
+    result file alone, so the others have the same public API on both."""
+    def digests(conn: sqlite3.Connection) -> dict[str, str]:
+        return {str(k): str(d) for k, d in conn.execute("SELECT key, digest FROM package_results")}
+
+    old_conn = open_index(old_db)
+    try:
+        old = digests(old_conn)
+    finally:
+        old_conn.close()
+    new = digests(new_conn)
+    return {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
 
 
 def _answer(old: Surface, new: Surface, new_conn: sqlite3.Connection, old_info: SideInfo,

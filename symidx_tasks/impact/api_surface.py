@@ -16,7 +16,9 @@ is a removal and an addition.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -69,12 +71,16 @@ class _Row(NamedTuple):
     visibility: str
 
 
-def read_surface(conn: sqlite3.Connection) -> Surface:
-    """The public API of every package of the index on ``conn``."""
+def read_surface(conn: sqlite3.Connection, only: Collection[str] | None = None) -> Surface:
+    """The public API of every package of the index on ``conn`` (every package
+    is in ``packages``; with ``only``, ``symbols`` holds only those packages')."""
     surface = Surface(packages={str(p): str(n) for p, n in conn.execute("SELECT path, name FROM packages")})
-    rows = conn.execute(
-        "SELECT id, package, parent_symbol, name, kind, signature, file_path, line, visibility FROM symbols"
-        " WHERE package IS NOT NULL ORDER BY package, file_path, line, id")
+    sql = ("SELECT id, package, parent_symbol, name, kind, signature, file_path, line, visibility FROM symbols"
+           " WHERE {} ORDER BY package, file_path, line, id")
+    if only is None:
+        rows = conn.execute(sql.format("package IS NOT NULL"))
+    else:  # one JSON array parameter: the list may pass SQLite's limit on parameters
+        rows = conn.execute(sql.format("package IN (SELECT value FROM json_each(?))"), (json.dumps(sorted(only)),))
     by_package: dict[str, list[_Row]] = {}
     for row in rows:
         by_package.setdefault(row[1], []).append(_Row(*row))
