@@ -77,3 +77,11 @@ def file_digest(path: str | os.PathLike[str]) -> str:
         while chunk := f.read(_WHOLE_READ):
             digest.update(chunk)
         return digest.hexdigest()
+
+
+def content_digest(path: str | os.PathLike[str]) -> str | None:
+    """``file_digest``, or None when the file cannot be read (absent, unreadable)."""
+    try:
+        return file_digest(path)
+    except OSError:
+        return None

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from ..config import IndexConfig
-from ..fileio import Stamp, file_digest, stamp, write_atomic
+from ..fileio import Stamp, content_digest, stamp, write_atomic
 
 CACHE_FORMAT = 1
 SHARED_KEEP = 4  # shared discoveries kept (least recently used go): a few repos or branches
@@ -93,13 +93,6 @@ def _shared_entry(shared: Path, files: list[str], config: IndexConfig) -> Path:
     return shared / f"{digest.hexdigest()}.pickle"
 
 
-def _content(path: Path) -> str | None:
-    try:
-        return file_digest(path)
-    except OSError:
-        return None  # absent (or unreadable) then as now: what discovery saw
-
-
 def _shared_value(shared: Path, root: Path, files: list[str], config: IndexConfig,
                   ) -> tuple[object, dict[str, Stamp | None]] | None:
     """A shared discovery of this listing whose files read have the same contents
@@ -111,7 +104,8 @@ def _shared_value(shared: Path, root: Path, files: list[str], config: IndexConfi
         seen: dict[str, Stamp | None] = {}
         for rel, digest in contents.items():
             seen[rel] = stamp(root / rel)
-            if _content(root / rel) != digest:
+            # A digest None (absent or unreadable) matches only the same now: what discovery saw.
+            if content_digest(root / rel) != digest:
                 return None
         os.utime(entry)  # recently used
     except Exception:  # missing, damaged, from another symidx: discover
@@ -125,7 +119,7 @@ def _share(shared: Path, root: Path, files: list[str], config: IndexConfig,
     unless one of those files changed since (then it is not offered)."""
     contents = {}
     for rel, before in seen.items():
-        contents[rel] = _content(root / rel)
+        contents[rel] = content_digest(root / rel)
         if stamp(root / rel) != before:
             return
     try:

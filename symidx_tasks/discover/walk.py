@@ -48,6 +48,13 @@ class Listing:
     # the file checker (pipeline/checker.py, ``prefetch``).
     stats: dict[str, os.stat_result] = field(default_factory=dict)
 
+    def stat(self, full: str) -> os.stat_result:
+        """The file at ``full`` (root + os.sep + path): the lstat the listing took
+        (it lists no links, so that is its stat), else ``os.stat`` now. OSError
+        when there is no such file."""
+        st = self.stats.get(full)
+        return st if st is not None else os.stat(full)
+
 
 def list_files(root: str | os.PathLike[str], excluded_dirs: Iterable[str] = DEFAULT_EXCLUDED_DIRS) -> list[str]:
     """``list_tree(...).files``."""

@@ -66,14 +66,11 @@ def quick_staleness(root: Path, db: Path, since: float | None = None) -> Stalene
     removed = len(indexed.keys() - current)
     modified = 0
     for rel in current & indexed.keys():
-        # The listing's own lstat when it took one (a git work tree; it lists no links).
-        st = listing.stats.get(prefix + rel)
-        if st is None:
-            try:
-                st = os.stat(prefix + rel)
-            except OSError:
-                removed += 1
-                continue
+        try:
+            st = listing.stat(prefix + rel)
+        except OSError:
+            removed += 1
+            continue
         size = indexed[rel]
         if (size is not None and st.st_size != size) or st.st_mtime > reference:
             modified += 1

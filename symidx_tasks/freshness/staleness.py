@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..config import load_config
 from ..errors import ConfigError
-from ..fileio import file_digest, stamp, stamp_of
+from ..fileio import content_digest, stamp_of
 from ..git import git, head_commit
 from ..query.answers import StaleChecked, Staleness, Status
 from ..query.status import SKIPPED, meta, status
@@ -63,17 +63,15 @@ def staleness(conn: sqlite3.Connection, m: dict[str, str | None] | None = None) 
     modified = []
     for rel in sorted(now_set & indexed.keys()):
         size, sha = indexed[rel]
-        # The listing's own lstat when it took one (a git work tree; it lists no links).
-        st = listing.stats.get(prefix + rel)
-        fingerprint = stamp_of(st) if st is not None else stamp(prefix + rel)
-        if fingerprint is None:
+        try:
+            now_size, mtime_ns, _ = stamp_of(listing.stat(prefix + rel))
+        except OSError:
             removed.append(rel)
             continue
-        now_size, mtime_ns, _ = fingerprint
         if size is not None and now_size != size:
             modified.append(rel)
         elif built is None or mtime_ns / 1e9 >= built - MTIME_SLACK_S:
-            if sha and _sha256(prefix + rel) != sha:
+            if sha and content_digest(prefix + rel) != sha:
                 modified.append(rel)
     out: StaleChecked = {
         "checked": True, "changed_files": len(added) + len(removed) + len(modified), "added": len(added),
@@ -93,13 +91,6 @@ def _timestamp(iso: str | None) -> float | None:
     try:
         return datetime.fromisoformat(iso).timestamp()
     except ValueError:
-        return None
-
-
-def _sha256(path: str) -> str | None:
-    try:
-        return file_digest(path)
-    except OSError:
         return None
 
 
