@@ -260,7 +260,7 @@ def _merge_one(
             per_file = stored is not None and loaded_from == (extractor, package_digest)
             # Only the changed files' rows are decoded when the rest of the package's
             # rows came from the same extractor and package record.
-            changed = _changed_files(conn, pkg, lines) if per_file else None
+            changed = _files_to_reload(conn, pkg, lines) if per_file else None
             result = lines.result(only=None if changed is None else changed.indexes)
         except ResultError as exc:
             # Keep the rows we had: a damaged result must not erase a package.
@@ -295,7 +295,7 @@ class _Changed(NamedTuple):
     every_name: bool  # the package's set of files changed
 
 
-def _changed_files(conn: sqlite3.Connection, pkg: str | None, lines: ResultLines) -> _Changed:
+def _files_to_reload(conn: sqlite3.Connection, pkg: str | None, lines: ResultLines) -> _Changed:
     """The files of a package whose record (content digest, status, note) differs
     from the one its rows were loaded with."""
     old = {row[0]: row[1:] for row in conn.execute(
